@@ -40,3 +40,16 @@ def test_a_folder_the_class_map_leaves_out_is_never_looked_into(tmp_path):
     _film(tmp_path / "old_export" / "COVID" / "images")
     assert data_folder_below(tmp_path, ["old_export"]) is not None
     assert data_folder_below(tmp_path, ["old_export"], mapping={"old_export": "-"}) is None
+
+
+def test_a_file_that_is_no_film_does_not_make_a_folder_one_classs(tmp_path):
+    from train.folder_level import is_one_class_folder
+
+    (tmp_path / "notes.txt").write_text("x")  # a data folder holding no class folder yet: not a class's own films
+    assert not is_one_class_folder(tmp_path, [])
+
+
+def test_a_class_folders_patient_and_study_folders_do_not_make_it_the_data_folder(tmp_path):
+    for patient in ("patient 4", "patient 5"):
+        _film(tmp_path / "COVID" / patient / "study 1")
+    assert data_folder_below(tmp_path, ["COVID"]) is None

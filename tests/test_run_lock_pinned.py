@@ -249,3 +249,27 @@ def test_an_empty_stage_a_killed_writer_left_is_said_as_removed(tmp_path, capsys
     with run_folder_lock(tmp_path / "run", "cxr-convert"):
         assert not stage.exists()
     assert "note: removed 1 temporary file or staging folder (0.0 MB) left in" in capsys.readouterr().err
+
+
+def test_a_writer_holding_a_shared_lock_on_another_users_lock_file_is_named(tmp_path):
+    """A writer on another host (its own /tmp) whose folder lock file a killed command of another user left takes a
+    shared lock through a read-only descriptor (_locked_inside): the probe took a shared lock beside it, named no
+    one, and cxr-evaluate said the retrain had stopped, "run its cxr-train command again", while it was running."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / run_lock.LOCK_NAME).write_text("cxr-train (process 4242 on elsewhere)")  # it cannot write its own name
+    code = textwrap.dedent(f"""
+        import fcntl, os, sys
+        fd = os.open({str(run / run_lock.LOCK_NAME)!r}, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        print("held", flush=True)
+        sys.stdin.readline()
+    """)
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "held"
+    try:
+        assert writer_of(run) == "cxr-train (process 4242 on elsewhere)"
+        assert "is being written by cxr-train" in run_lock.being_written(run)
+    finally:
+        _let_go(p)
+    assert writer_of(run) is None

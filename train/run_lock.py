@@ -103,17 +103,30 @@ def writer_of(folder: str | Path) -> str | None:
         except OSError:
             continue
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # shared: a read-only descriptor takes it on NFS too
-        except BlockingIOError:
-            try:
-                return os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip() or "another cxr-edge command"
-            except OSError:
-                return "another cxr-edge command"
-        except OSError:
-            pass
+            if _locked_by_another(fd, fcntl):
+                try:
+                    return os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip() or "another cxr-edge command"
+                except OSError:
+                    return "another cxr-edge command"
         finally:
             os.close(fd)  # lets go of the probe's lock
     return None
+
+
+def _locked_by_another(fd: int, fcntl) -> bool:
+    """Whether another process holds a lock on ``fd``'s file, tried exclusive first: a writer whose lock file is
+    another user's holds a shared one (_locked_inside), which a shared probe took beside it, so that writer went
+    unnamed and cxr-evaluate sent the user to run its cxr-train again. Shared where a read-only descriptor takes no
+    exclusive lock (NFS: EBADF): that finds the exclusive holders at least."""
+    for op in (fcntl.LOCK_EX, fcntl.LOCK_SH):
+        try:
+            fcntl.flock(fd, op | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            return True
+        except OSError:  # EBADF, or a file system without locks (ENOLCK): no writer told by this file
+            continue
+    return False
 
 
 def being_written(folder: str | Path) -> str | None:
