@@ -77,9 +77,9 @@ def _negated(interpreter: Any, made_by: dict[int, dict], tensor: int) -> int | N
     NEG, ``z * -1`` a MUL by the constant -1 (either side), ``0 - z`` a SUB from the constant 0; a quantized
     export keeps them between DEQUANTIZE and QUANTIZE, or quantizes the constant (read through its scale)."""
     op = maker(made_by, tensor)
-    ins = [int(t) for t in (op or {}).get("inputs", [])]
     if op is None:
         return None
+    ins = [int(t) for t in op.get("inputs", [])]
     if op["op_name"] == "NEG" and len(ins) == 1:
         return _source(made_by, ins[0])
     if op["op_name"] == "MUL" and len(ins) == 2:
@@ -100,8 +100,8 @@ def _negated_pair(interpreter: Any, made_by: dict[int, dict], ins: list[int]) ->
         return False
     if not all(_one_number(interpreter, t) for t in ins):
         return False
-    z = [int(o["inputs"][0]) for o in makers]
-    return any(_negated(interpreter, made_by, z[at]) == _source(made_by, z[1 - at]) for at in (0, 1))
+    z = [int(o["inputs"][0]) for o in makers]  # -1: a chain too long to follow, which proves nothing
+    return any(_negated(interpreter, made_by, z[at]) == _source(made_by, z[1 - at]) >= 0 for at in (0, 1))
 
 
 def _sigmoid_of(made_by: dict[int, dict], op: dict) -> dict | None:
