@@ -1,6 +1,7 @@
 """Whether a foreign graph's two outputs are a sigmoid's ``[1 - p, p]``: probabilities, which a softmax read as
 logits squashes (0.985 to 0.73). Recognised only where the graph proves it: one number p taken from a LOGISTIC,
-joined (CONCATENATION or PACK) with a SUB of the constant 1 minus that very tensor; never guessed from the outputs."""
+joined (CONCATENATION or PACK) with a SUB of the constant 1 minus that very tensor, or sigmoid(z) joined with
+sigmoid(-z) of the very same z (which is 1 - sigmoid(z) exactly); never guessed from the outputs."""
 
 from __future__ import annotations
 
@@ -63,11 +64,44 @@ def _constant(interpreter: Any, made_by: dict[int, dict], tensor: int) -> np.nda
     return float(scales[0]) * (value.astype(np.float64) - float(zeros.reshape(-1)[0] if zeros.size else 0))
 
 
-def _is_one(interpreter: Any, made_by: dict[int, dict], tensor: int) -> bool:
-    """Whether an operand is the constant 1, within 0.005: half a quantization step of any scale under 0.01 (an
-    int8 1 is 127 at scale 1/255, zero point -128, which is 1 exactly), and no other number a model would take p from."""
+def _is_one(interpreter: Any, made_by: dict[int, dict], tensor: int, want: float = 1.0) -> bool:
+    """Whether an operand is the constant 1 (or ``want``: the -1 of ``z * -1``, the 0 of ``0 - z``), within 0.005:
+    half a quantization step of any scale under 0.01 (an int8 1 is 127 at scale 1/255, zero point -128, which is 1
+    exactly), and no other number a model would take p from."""
     value = _constant(interpreter, made_by, tensor)
-    return value is not None and value.size > 0 and bool(np.all(np.abs(value - 1.0) <= 0.005))
+    return value is not None and value.size > 0 and bool(np.all(np.abs(value - want) <= 0.005))
+
+
+def _negated(interpreter: Any, made_by: dict[int, dict], tensor: int) -> int | None:
+    """The tensor z of which ``tensor`` is -z, or None: keras.ops.sigmoid(-z) and keras.ops.negative(z) give a
+    NEG, ``z * -1`` a MUL by the constant -1 (either side), ``0 - z`` a SUB from the constant 0; a quantized
+    export keeps them between DEQUANTIZE and QUANTIZE, or quantizes the constant (read through its scale)."""
+    op = maker(made_by, tensor)
+    if op is None:
+        return None
+    ins = [int(t) for t in op.get("inputs", [])]
+    if op["op_name"] == "NEG" and len(ins) == 1:
+        return _source(made_by, ins[0])
+    if op["op_name"] == "MUL" and len(ins) == 2:
+        for at in (0, 1):
+            if _is_one(interpreter, made_by, ins[at], -1.0):
+                return _source(made_by, ins[1 - at])
+    if op["op_name"] == "SUB" and len(ins) == 2 and _is_one(interpreter, made_by, ins[0], 0.0):
+        return _source(made_by, ins[1])
+    return None
+
+
+def _negated_pair(interpreter: Any, made_by: dict[int, dict], ins: list[int]) -> bool:
+    """Whether two joined tensors are sigmoid(-z) and sigmoid(z) (either order) of the very same one-number z: as
+    sigmoid(-z) is 1 - sigmoid(z) exactly, that is ``[1 - p, p]`` written otherwise. Two LOGISTICs of different
+    tensors (sigmoid(-a) beside sigmoid(b)), or of several units each, are no distribution and stay logits."""
+    makers = [maker(made_by, t) for t in ins]
+    if any(o is None or o["op_name"] != "LOGISTIC" or len(o.get("inputs", [])) != 1 for o in makers):
+        return False
+    if not all(_one_number(interpreter, t) for t in ins):
+        return False
+    z = [int(o["inputs"][0]) for o in makers]  # -1: a chain too long to follow, which proves nothing
+    return any(_negated(interpreter, made_by, z[at]) == _source(made_by, z[1 - at]) >= 0 for at in (0, 1))
 
 
 def _sigmoid_of(made_by: dict[int, dict], op: dict) -> dict | None:
@@ -103,7 +137,7 @@ def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
     after the LOGISTIC where it is requantized to the join's scale; keras.ops.stack([1 - p[:, 0], p[:, 0]], axis=1)
     gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.51.0. One unit of a sigmoid taken by tf.split,
     tf.unstack, tf.gather or keras.ops.take (SPLIT, UNPACK, GATHER), and 1 given as tf.ones_like(p), were read as
-    logits up to 0.52.0."""
+    logits up to 0.52.0; so was ``[sigmoid(-z), sigmoid(z)]`` (NEG, MUL by -1 or SUB from 0 before a LOGISTIC)."""
     ins = [int(t) for t in op.get("inputs", [])]
     if len(ins) != 2:
         return False
@@ -117,4 +151,4 @@ def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
         one, p = (int(t) for t in sub["inputs"][:2])
         if _source(made_by, p) == _source(made_by, ins[p_at]) and _is_one(interpreter, made_by, one):
             return True
-    return False
+    return _negated_pair(interpreter, made_by, ins)
