@@ -104,10 +104,12 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         log(f"warning: {few}")
     chance_warnings = [flat] if (flat := no_signal_line(run)) is not None else []  # stderr, report.md, report.json
     test_files = [i.path for i in split.parts["test"]]
-    from convert.frame_films import frames_record, note_frames
+    from convert.frame_films import frames_record, say_frames
+    from train.cache_frames import part_frames
 
     film_warnings: list[str] = []  # films of several differing frames, scored on frame 1: stderr, report.md, report.json
-    frames = note_frames("cxr-convert", split.data_dir, test_files, film_warnings)  # as cxr-evaluate's report says them
+    frames = part_frames(run_dir, split, "test", config)  # kept beside the cache: no test film read again
+    say_frames("cxr-convert", split.data_dir, frames, film_warnings)  # as cxr-evaluate's report says them
 
     from edge.model import softmax
     from train.calibration import nll

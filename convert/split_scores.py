@@ -64,11 +64,12 @@ def evaluate_external(run_dir: Path, split: Split, config: PreprocessConfig, mod
     named = [i for i in split.parts["external"] if i.source]  # the films' own sources: 'hannover' matched by file name
     out = {"source": split.notes.get("holdout_source"), "n": int(len(y)), "sources": source_counts(named),
            "keras": summarize(y, keras_probabilities(model, x, run.get("temperature", 1.0)), split.classes, n_boot=s.n_boot)}
-    from convert.frame_films import EXTERNAL_SCORED_ON, frames_record, note_frames
+    from convert.frame_films import EXTERNAL_SCORED_ON, frames_record, say_frames
+    from train.cache_frames import part_frames
 
     said: list[str] = []  # films of several differing frames, each scored on its frame 1: stderr and report.md
-    frames = note_frames("cxr-convert", split.data_dir, [i.path for i in split.parts["external"]], said,
-                         EXTERNAL_SCORED_ON)
+    frames = part_frames(run_dir, split, "external", config)  # kept beside the cache, as the test split's
+    say_frames("cxr-convert", split.data_dir, frames, said, EXTERNAL_SCORED_ON)
     out.update(data_warnings=said, multi_frame_films=frames_record(frames))  # as the test split's, in report.json
     if check is not None:
         out["flagged_atypical"] = float(check.atypical(x).mean())

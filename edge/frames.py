@@ -28,14 +28,23 @@ def frames_words(count: int) -> str:
     return f"{count} frames: frame 1 classified"
 
 
-def differing_frames(path: str | Path) -> int | None:
+def differing_frames(path: str | Path, unopened: bool = False) -> int | None:
     """How many frames the file at ``path`` holds, where it holds more than one and they are not all the same (or
     were not all compared); None otherwise, and for a file whose frames cannot be told (its decode says what is
-    wrong with it, if anything)."""
+    wrong with it, if anything). With ``unopened``, a file that cannot be opened (gone, unreadable, its folder
+    unmounted) raises its OSError instead: a count kept for later (train.cache_frames) is not of such a file."""
     from edge.dicom_start import HEAD_BYTES, is_dicom
 
     try:
-        with open(path, "rb") as f:
+        f = open(path, "rb")
+    except OSError:
+        if unopened:
+            raise
+        return None
+    except Exception:  # noqa: BLE001 - a path no file can have (a NUL in it): no note, as below
+        return None
+    try:
+        with f:
             dicom = is_dicom(f.read(HEAD_BYTES), Path(path))
         return _dicom_frames(Path(path)) if dicom else _pillow_frames(Path(path))
     except Exception:  # noqa: BLE001 - unknown gives no note: the answer stands as it is
