@@ -83,7 +83,8 @@ def external_gap(ext: dict, models: dict, mode: str, classes: list[str], sep: st
     internal figure in another section, and a source of one class read as if its 100% were the model's accuracy.
     A file that stores a rule is scored there under it (convert.split_scores): its test-split figures under the rule
     (decision.per_class_on_test) go beside them, not the most probable class's, which set a lowered threshold's 100%
-    there against 0% at home. None where ``mode`` was not scored on both."""
+    there against 0% at home. None where ``mode`` was not scored on both, or not alike (a rule's figures with
+    neither the test split's under it nor the source's at the most probable class)."""
     there, here = ext.get(mode), (models.get(mode) or {})
     if not (isinstance(there, dict) and "per_class" in there and "per_class" in here):
         return None
@@ -93,7 +94,9 @@ def external_gap(ext: dict, models: dict, mode: str, classes: list[str], sep: st
     if there.get("rule") and ruled:  # the source was scored under the file's rule (split_scores): the test split too
         internal, mode = ruled, f"{mode} (under its rule)"
     elif there.get("rule"):  # no test figures under the rule: both at the most probable class
-        there = (ext.get("most_probable") or {}).get(mode) or there
+        there = (ext.get("most_probable") or {}).get(mode)
+        if not (isinstance(there, dict) and "per_class" in there):  # an older report.json: the source's under the
+            return None  # rule alone, which set beside the test split's most probable class compared unlike figures
     parts = [f"{c} sensitivity (%, 95% CI) {fmt_ci(r['sensitivity'], r['sensitivity_ci'], sep)} there against "
              f"{fmt_ci(internal[c]['sensitivity'], internal[c]['sensitivity_ci'], sep)} on the test split"
              for r in there["per_class"] if (c := r["class"]) in present and c in internal]

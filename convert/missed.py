@@ -110,7 +110,7 @@ def new_source_advice(missed: int, new: dict[str, int], seen_films: int) -> str:
 
 def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
                    rule: tuple[int, float] | None = None, design: str | None = None,
-                   new_misses: dict[int, dict[str, int]] | None = None) -> list[str]:
+                   new_misses: dict[int, dict[str, int]] | None = None, foreign: bool = False) -> list[str]:
     """One advice line per class of 10+ films that the model called something else more often
     than not, with what it called them, in counts.
 
@@ -124,7 +124,8 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
     no remedy. ``new_misses`` (misses_from_new_sources) says which missed films come from sources it
     never trained on: those get the new hospital's advice, whatever the folder's other films are, with
     their count beside that of the others. Otherwise the films may still come from a source it trained
-    on, so the advice is conditional."""
+    on, so the advice is conditional; for a ``foreign`` model (no cxr-edge metadata) whether they did is unknown,
+    and its remedy is retraining it where it was made: cxr-train makes another model, not this one."""
     cm = np.array(summary["confusion_matrix"])
     # the rule as predictions.csv's rule column prints it: at 4 digits, rounded down, 'reaches 0.4151' held a film at
     # 0.41515 that the rule 0.41519 does not call
@@ -156,6 +157,11 @@ def missed_classes(summary: dict, classes: list[str], seen_films: int = 0,
             advice = (f" The model was trained or validated on {counted(seen_films, 'film')} of this folder (left out or "
                       "marked above), so its source is not new to it: these films may differ from those in device, view or "
                       "patients, or in their labels; check a few, and train with more such films of every class.")
+        elif foreign:
+            advice = (" A model not made by cxr-edge records no training films, so whether these films, or their "
+                      "hospital, were among its training films is unknown. If this site is new to it, this is what a model "
+                      "trained on public archives does at a hospital it never saw: retrain that model, where it was made, "
+                      "with some of this site's films of every class, and score it on the others.")
         else:
             advice = (" If these films come from a hospital the model never saw, this is what a model trained on public "
                       "archives does there: train with some of that site's films, of every class (cxr-train --data ... "

@@ -151,7 +151,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     design = (extra or {}).get("study_design") or {}
     report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
                                               threshold, design.get("kind"), misses_from_new_sources(
-                                                  y, predicted, sources or [], design.get("training_sources")))
+                                                  y, predicted, sources or [], design.get("training_sources")),
+                                              bool((extra or {}).get("foreign_model")))
     for line in report["missed_classes"]:
         md += [f"> {md_names(line, names)}", ""]
     # every other class with missed films, compactly: a class losing a third of its films to Normal got no words
@@ -167,7 +168,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [seen_line(extra["seen_in_training"], elsewhere=seen_elsewhere(extra.get("left_out_answers") or {}),
                          gone=extra.get("split_gone"), foreign=bool(extra.get("foreign_model"))), ""]
     if (extra or {}).get("study_design"):
-        md += [design_line(extra["study_design"]), ""]
+        md += [design_line(extra["study_design"], bool(extra.get("foreign_model"))), ""]
     md += [reference_standard_line((extra or {}).get("data_dir")), ""]
     md += copy_lines((extra or {}).get("copies_within_set") or [], (extra or {}).get("label_conflicts") or [])
     # what the films' folders and MANIFEST.csv hold, said on stderr too: any name in it (a --by column no film has a
@@ -220,7 +221,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         # every warning cxr-evaluate gave on stderr about the rule: report.json and report.md are what get forwarded
         report["site_operating_point"] = {**site_point, "warnings": site_rule_warnings(site_point, classes),
                                           "at_prevalence": worth_rows["rows"], "at_prevalence_left_out": worth_rows["left_out"]}
-        md += site_point_section(site_point, classes, list(subgroups or [])) + worth
+        md += site_point_section(site_point, classes, list(subgroups or []), report.get("model")) + worth
     if robustness is not None:
         report["robustness"] = robustness
         md += robustness_section(robustness, classes, summary)

@@ -24,13 +24,15 @@ def threshold_rule(y: np.ndarray, probs: np.ndarray, classes: list[str], k: int,
                         **rates_at_threshold(np.asarray(y) == k, np.asarray(probs)[:, k], t)})
 
 
-def site_point_section(site: dict, labels: list[str] | None = None, by: list[str] | None = None) -> list[str]:
+def site_point_section(site: dict, labels: list[str] | None = None, by: list[str] | None = None,
+                       model: str | None = None) -> list[str]:
     """A threshold chosen on the user's films, with what it is expected to give on the site's next
     films beside it (convert.operating_point.next_film_rates), and, with the model's ``labels``, the warnings
     cxr-evaluate gave on stderr about what it costs (convert.site_rule_notes.site_rule_costs) as bold lines under its
     heading: 'calls most Normal films COVID (50 of 60)' was on the terminal alone, not in the report. The threshold is
     printed to EXACT_DIGITS: a film's own probability, at 4 digits (0.2187 for 0.21875736) a film at 0.21874 in
-    predictions.csv read as one it finds, beside counts that miss it."""
+    predictions.csv read as one it finds, beside counts that miss it. ``model``: the model's path as given (report.json's
+    ``model``), for the command a foreign model's rule is typed in."""
     d, nf = site["decision"], site["next_films"]
     fit = d["chosen_films"]
     saved = site.get("saved_to")
@@ -59,7 +61,7 @@ def site_point_section(site: dict, labels: list[str] | None = None, by: list[str
             *([f"**{line[0].upper()}{line[1:]}.**", ""] if (line := md_names(seen_rule_line(site) or "", [d["class"]])) else []),
             *versus_sentence({**d, "versus_most_probable": site.get("versus_most_probable")}, "these films",
                             EXACT_DIGITS),
-            *where_to_store(site, saved, labels), *groups_not_at_it(d, by or []), ""]
+            *where_to_store(site, saved, labels, model), *groups_not_at_it(d, by or []), ""]
 
 
 def _typed_rule(d: dict) -> str:
@@ -79,19 +81,25 @@ def groups_not_at_it(d: dict, by: list[str]) -> list[str]:
             "sensitivity there is fitted too, the threshold having been placed among these films)."]
 
 
-def where_to_store(site: dict, saved: str | None, labels: list[str] | None = None) -> list[str]:
+def where_to_store(site: dict, saved: str | None, labels: list[str] | None = None, model: str | None = None) -> list[str]:
     """How the device gets this threshold. One chosen on a model.keras is the float model's: the device file puts
-    its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras."""
+    its probabilities elsewhere, and --save-model (a .tflite's metadata) refuses a .keras. A foreign model's is typed
+    with its ``model`` path as given: site["model_file"] is its name alone, and 'dir with space/pair.tflite' was
+    given to the device as `--model pair.tflite`."""
     d = site["decision"]
     if saved:
         digest = f" (file SHA-256 `{site['saved_sha256']}`)" if site.get("saved_sha256") else ""
         return [f"Saved in {md_code(saved)}{digest} with this rule: {md_code(command_words('edge-classify', '--model', saved))}{hand_typed(saved)} "
                 "applies it by default."]
     if site.get("foreign"):  # --save-model refuses a file without cxr-edge metadata: it has none to store a rule in
-        typed = command_words("edge-classify", "--model", site.get("model_file", "MODEL"), "--labels",
-                              ",".join(labels or ["A", "B"]), "--threshold", _typed_rule(d))
+        path = model or site.get("model_file", "MODEL")
+        typed = command_words("edge-classify", "--model", path, "--labels", ",".join(labels or ["A", "B"]),
+                              "--threshold", _typed_rule(d))
         return [f"A foreign model's file cannot carry a rule (it has no cxr-edge metadata): give it to the device as "
-                f"{md_code(typed)}."]
+                f"{md_code(typed)}{hand_typed(path)}."]
+    if site.get("missing_classes") and not str(site.get("model_file", "")).endswith(".keras"):  # refused (site_rule_notes)
+        return ["To write a copy of the model that carries a rule, add films of every class and run again with "
+                "`--save-model PATH`: --save-model refuses one chosen on these films."]
     if site.get("keep_seen") and not str(site.get("model_file", "")).endswith(".keras"):
         return ["To write a copy of the model that carries a rule, run again without `--keep-seen` and with `--save-model "
                 "PATH`: the rule is then chosen on the films the model did not see (--save-model refuses --keep-seen)."]

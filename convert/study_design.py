@@ -106,8 +106,10 @@ _SEEN_FIGURES = ("How the others relate to its training films cannot be told; fi
                  f"well it fits them, and {UNSEEN_HOSPITAL}.")
 
 
-def design_line(d: dict) -> str:
-    """The report's sentence on which kind of validation this is."""
+def design_line(d: dict, foreign: bool = False) -> str:
+    """The report's sentence on which kind of validation this is. A ``foreign`` model (no cxr-edge metadata) was
+    told it may be one of cxr-edge 0.22 or older, and that a MANIFEST.csv before training would record its sources:
+    neither can apply to a file cxr-edge never made."""
     trained = d.get("training_sources") or {}
     listed = _names(trained.get("sources") or {}, "films", more=trained.get("more", 0))
     partly = _unnamed(d)
@@ -135,6 +137,10 @@ def design_line(d: dict) -> str:
         return ("**Internal or external validation? Unknown:** these films name no source (a MANIFEST.csv with a "
                 f"`source` column would), and the model was trained on films from {listed}. If these films come from "
                 f"those archives, the figures show how well it fits them; {UNSEEN_HOSPITAL}.")
+    if foreign:  # no training sources and no seen films: it carries neither
+        return ("**Internal or external validation? Unknown:** a model not made by cxr-edge records no training films, "
+                "so whether these films, or their hospitals, were among its training films is unknown. If they were, the "
+                f"figures show how well it fits those archives; {UNSEEN_HOSPITAL}.")
     why = ("its training films named no source" if d.get("training_sources") else
            "converted by cxr-edge 0.22 or older, too old to record them, or not by cxr-edge")
     if d.get("seen_films"):

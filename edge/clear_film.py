@@ -24,6 +24,11 @@ own picture also under alpha 1 held 88% of them on the fill, and all 57% clear w
 (refused), where 8% hidden is read. A picture never holds so many at one level: over all 1,372 cxr-dev films (grey)
 the most any holds within 2 levels of its own most common level is 40.7% of its pixels (its black margin at 0), and
 32.1% of its non-black ones, those counted here; FLAT_FILL is 60%, half as much again.
+What is opaque on a mostly clear film is either a label or a box, or a whole film pasted small onto a clear canvas (a
+cxr-dev film on 1/6 of one was said to be "a label, a box?" whose picture its program had blacked out, while its opaque
+copy, the same pixels on black, is read): the words name both, and both ways on, cropping the canvas to the film or
+exporting it again without transparency; they say what was under the clear pixels was blacked out (or filled), or
+never there.
 """
 
 from __future__ import annotations
@@ -87,20 +92,20 @@ def mostly_hidden_fault(gray: np.ndarray, hidden: int, clear: int = 0, filled: b
     share, clear_share = hidden / gray.size, clear / gray.size
     if (share <= MOST_HIDDEN and clear_share <= MOSTLY_CLEAR) or few_levels_fault(gray) is not None:
         return None
+    opaque = (f"only {fixed(1 - clear_share, 1, 100)}% of it is opaque: a label or a box, or a film pasted small onto "
+              "a clear canvas, too little of the canvas to classify")
+    ways_on = ("crop the canvas to the film, or export the film again from its original without transparency (no "
+               "alpha channel)")
     if SOME_HIDDEN < share <= MOST_HIDDEN:  # clear over black and over a picture: neither cause alone is the truth
         return (f"mostly transparent: {fixed(clear_share, 1, 100)}% of the film's pixels are nearly clear (alpha "
                 f"under {FEW_LEVELS}/255), {fixed(share, 1, 100)}% over a picture, which laid on black, as a "
-                f"transparent film is read, does not show, the rest over {'one flat colour' if filled else 'black'}: "
-                f"what is opaque, "
-                f"{fixed(1 - clear_share, 1, 100)}% of it (a label, a box?), is no film to classify; export it again "
-                "from its original without transparency (no alpha channel)")
+                f"transparent film is read, does not show, the rest over {'one flat colour' if filled else 'black'}, "
+                f"and {opaque}; {ways_on}")
     if share <= MOST_HIDDEN:  # clear over black or a flat fill: whatever was under the alpha is gone from the file
-        under, lost = ("one flat colour", "filled the picture under its transparency with that colour") if filled else (
-            "black", "blacked out the picture under its transparency")
+        under, lost = ("one flat colour", "filled with that colour") if filled else ("black", "blacked out")
         return (f"mostly transparent: {fixed(clear_share, 1, 100)}% of the film's pixels are nearly clear (alpha "
-                f"under {FEW_LEVELS}/255) over {under}, and what is opaque, {fixed(1 - clear_share, 1, 100)}% of it "
-                f"(a label, a box?), is no film to classify; the program that saved it {lost}: export the film again "
-                "from its original without transparency (no alpha channel)")
+                f"under {FEW_LEVELS}/255) over {under}, and {opaque}; the picture under the clear pixels was {lost} "
+                f"by the program that saved it, or was never there: {ways_on}")
     return (f"mostly transparent: {fixed(share, 1, 100)}% of the film's pixels are nearly clear (alpha under "
             f"{FEW_LEVELS}/255) over a picture, which laid on black, as a transparent film is read, does not show: "
             "what is left (a label, a ruler, a box?) is no film to classify; export it again without transparency "

@@ -30,7 +30,13 @@ FEW_LEVELS = 16
 
 def central_spread(gray: np.ndarray) -> tuple[int, int]:
     """The darkest and brightest grey level of the central 99% of an 8-bit film's pixels."""
-    cum = np.cumsum(value_counts(gray, 0, 256))
+    return counted_spread(value_counts(gray, 0, 256))
+
+
+def counted_spread(counts: np.ndarray) -> tuple[int, int]:
+    """The darkest and brightest grey level of the central 99% of the pixels counted per level in ``counts`` (a
+    histogram of 256 bins, some of which a caller may have left out: edge.box_on_blank)."""
+    cum = np.cumsum(counts)
     return int(np.searchsorted(cum, 0.005 * cum[-1], "right")), int(np.searchsorted(cum, 0.995 * cum[-1], "left"))
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from edge.capped_repr import capped_repr
 from edge.controls import label_problem
+from edge.flatbuffer_reach import cut_short
 from edge.temperature_range import outside_fitted_range
 
 FORMAT = "cxr-edge/1"
@@ -75,6 +76,8 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
         if _has_metadata_remnant(data):
             raise ModelFileError("damaged or truncated cxr-edge model file (its metadata cannot be read); "
                                  "copy it again") from None
+        if why := cut_short(data):  # cut inside its weights: no metadata left, yet no foreign model either
+            raise ModelFileError(why) from None
         return data, None, {}
     if not isinstance(meta, dict):
         raise ModelFileError(f"model metadata is damaged: {META_NAME} holds a {type(meta).__name__}, not an object")

@@ -119,10 +119,13 @@ class EdgeModel:
         if len(shape) != 4 or shape[1] != shape[2] or shape[3] not in (1, 3):
             nchw = len(shape) == 4 and shape[1] in (1, 3) and shape[2] == shape[3]  # a PyTorch / ONNX layout
             channels = len(shape) == 4 and shape[1] == shape[2] and not nchw  # square, channels last: 2 or 4 of them
+            flat = len(shape) == 3 and shape[1] == shape[2]  # Input((64, 64)): square, but no channel axis at all
             raise ModelFileError(f"{self._named}: input shape {shape} is not (1, size, size, 1 or 3)" + (
                 ": it takes channels first (NCHW); export it channels last, (1, size, size, channels), e.g. with a "
                 "transpose before its first layer" if nchw else f": it takes {shape[3]} channels per pixel; export it "
                 "taking 1 (grey) or 3 (RGB): edge feeds a film's grey levels" if channels
+                else f": it has no channel axis; export it taking (1, {shape[1]}, {shape[2]}, 1), e.g. an input of "
+                f"({shape[1]}, {shape[2]}, 1) with a Reshape(({shape[1]}, {shape[2]})) before its first layer" if flat
                 else ": export it with a square image input, channels last"))
         if "preprocess" in meta:
             try:

@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image
 
 from edge.borders_contrast import equalize, trim_uniform_borders
+from edge.box_on_blank import box_on_blank_fault
 from edge.regular_file import NotAFile, TooLarge, read_regular
 from edge.size_words import bomb_words, too_many_pixels
 from edge.figures import counted, fixed
@@ -180,8 +181,8 @@ def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
 
     dicom = is_dicom(data, Path(path))
     gray = _check_size(dicom_to_gray(data) if dicom else decode_bytes(data))
-    if (fault := few_levels_fault(gray, b"" if dicom else data)) is not None:  # not blank, and still no radiograph
-        raise ImageError(fault)
+    if (fault := few_levels_fault(gray, b"" if dicom else data) or box_on_blank_fault(gray)) is not None:
+        raise ImageError(fault)  # not blank, and still no radiograph: too few levels, or a box on a blank
     return gray
 
 

@@ -8,11 +8,14 @@ untrained classes' films were made under another labelling (recount_note).
 
 from __future__ import annotations
 
+import json
 import re
 
+from edge.controls import CONTROL, escaped
 from edge.decision import labelling, same_rule
 from edge.rule_shortfall import SPECIFICITY_FLOOR, stored_shortfall_share
 from edge.figures import counted, fixed
+from edge.names import as_text
 
 
 def calls_most(spec: list | None, cls: str) -> str:
@@ -24,7 +27,7 @@ def calls_most(spec: list | None, cls: str) -> str:
 
 
 # a site's films as cxr-evaluate --operating-point stores them in a file's decision.chosen_on (convert.evaluate_answers)
-SITE_FILMS = re.compile(r"((?:partly )?(?:SYNTHETIC )?)films in (.+) \((\d+), cxr-evaluate\)")
+SITE_FILMS = re.compile(r"((?:partly )?(?:SYNTHETIC )?)films in (.+) \((\d+), cxr-evaluate\)", re.DOTALL)
 
 
 def site_films_words(chosen_on: str) -> str:
@@ -35,7 +38,16 @@ def site_films_words(chosen_on: str) -> str:
     if not m:
         return chosen_on
     kind, folder, n = m.groups()
-    return f"{counted(int(n), kind + 'film')} of the folder '{folder}' (cxr-evaluate)"
+    return f"{counted(int(n), kind + 'film')} of the folder {_quoted(folder)} (cxr-evaluate)"
+
+
+def _quoted(folder: str) -> str:
+    """'films' in single quotes; a name they cannot hold (O'Brien, a line break, a control character or undecodable
+    byte) as edge.output.said_name's JSON string, "O'Brien": 'O'Brien' read as two names, and a line break in it
+    missed the pattern and gave the stored text raw, over two lines."""
+    if "'" not in folder and not CONTROL.search(folder) and as_text(folder) == folder:
+        return f"'{folder}'"
+    return as_text(escaped(json.dumps(folder, ensure_ascii=False)))
 
 
 def chosen_on_words(d: dict) -> str:

@@ -327,8 +327,8 @@ def bad_models(tmp_path_factory, model, foreign_flatbuffer) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("case, extra, reason", [
-    ("truncated", (), "truncated"),  # metadata gone and the flatbuffer cut: the runtime refuses it first
-    ("truncated", ("--labels", "A,B"), "cannot load"),
+    ("truncated", (), "truncated"),  # metadata gone and the flatbuffer cut: said cut short
+    ("truncated", ("--labels", "A,B"), "the model file is cut short"),  # told from its flatbuffer (edge.flatbuffer_reach)
     ("random", (), "not a tensorflow lite model"),
     ("directory", (), "directory"),
     ("other_shape", (), "does not match"),

@@ -31,6 +31,9 @@ def test_a_film_clear_over_black_and_over_a_picture_is_said_to_be_both():
     said = str(e.value)
     assert "85.0% of the film's pixels are nearly clear" in said and "40.0% over a picture" in said, said
     assert "the rest over black" in said and "blacked out" not in said, said
+    assert said.endswith("and only 15.0% of it is opaque: a label or a box, or a film pasted small onto a clear "
+                         "canvas, too little of the canvas to classify; crop the canvas to the film, or export the "
+                         "film again from its original without transparency (no alpha channel)"), said
 
 
 def test_a_film_clear_over_black_alone_keeps_its_words():

@@ -98,7 +98,7 @@ def test_a_site_rule_chosen_for_a_foreign_model_is_given_as_edge_classify_thresh
     md = (tmp_path / "r" / "report.md").read_text()
     assert "--save-model PATH" not in md
     assert "cannot carry a rule (it has no cxr-edge metadata): give it to the device as `edge-classify --model " \
-           "hospital.tflite --labels A,B --threshold A=" in md, md
+           f"{site / 'hospital.tflite'} --labels A,B --threshold A=" in md, md  # the path given (it held the name alone)
     assert json.loads((tmp_path / "r" / "report.json").read_text())["site_operating_point"]["foreign"] is True
 
 

@@ -53,3 +53,16 @@ def test_without_a_rule_the_line_is_as_before():
     assert "under its rule" not in line
     assert (f"int8 COVID sensitivity (%, 95% CI) {fmt_ci(0.0, ext['int8']['per_class'][0]['sensitivity_ci'])} there "
             f"against {fmt_ci(0.0, models['int8']['per_class'][0]['sensitivity_ci'])} on the test split") in line
+
+
+def test_a_rules_source_figures_with_nothing_like_them_on_the_test_split_give_no_line():
+    """An older report.json: the test split's figures under the rule (per_class_on_test) and the source's at the most
+    probable class both missing. The line set the source under the rule beside the test split's most probable class,
+    unlike figures, and said nothing of it (session 69's review): no line is the honest one."""
+    ext, models = _figures()
+    del ext["most_probable"], models["int8"]["decision"]["per_class_on_test"]
+    assert external_gap(ext, models, "int8", CLASSES) is None
+    ext, models = _figures()  # the source's most probable class there: both at it, as before
+    del models["int8"]["decision"]["per_class_on_test"]
+    line = external_gap(ext, models, "int8", CLASSES)
+    assert line and "under its rule" not in line, line

@@ -36,3 +36,18 @@ def test_the_warning_on_scoring_the_folder_a_rule_was_chosen_on_still_finds_it()
     line = chosen_here_line(STORED, "films", "COVID whenever p >= 0.4")
     assert line and "was chosen on 100 films of the folder 'films' (cxr-evaluate), the folder scored here" in line
     assert chosen_here_line(STORED, "other", "COVID whenever p >= 0.4") is None
+
+
+def test_a_folder_name_that_single_quotes_cannot_hold_is_said_as_a_json_string_on_one_line():
+    """'O'Brien' read as two names, and a folder name with a line break missed the pattern: the stored text came back
+    raw, over two lines of the card (session 69's review). Plain names keep their single quotes: cards out there."""
+    assert site_films_words("films in O'Brien (5, cxr-evaluate)") == \
+        "5 films of the folder \"O'Brien\" (cxr-evaluate)"
+    assert site_films_words("films in site\nB (3, cxr-evaluate)") == "3 films of the folder \"site\\nB\" (cxr-evaluate)"
+    assert site_films_words("films in a\x1b[31m (2, cxr-evaluate)") == \
+        "2 films of the folder \"a\\u001b[31m\" (cxr-evaluate)"
+    assert site_films_words("films in r\udce9sum\udce9 (4, cxr-evaluate)") == \
+        "4 films of the folder \"r\\xe9sum\\xe9\" (cxr-evaluate)"
+    said = chosen_on_words({"class": "COVID", "chosen_on": "films in site\nB (3, cxr-evaluate)",
+                            "chosen_films": {"n_positive": 1}})
+    assert "\n" not in said and said.startswith("the 3 films of the folder \"site\\nB\""), said

@@ -43,5 +43,9 @@ def test_a_rule_chosen_without_saving_on_such_films_is_reported_with_a_note():
     text = "\n".join(site_point_section(site))
     assert ("These films hold no COVID or Lung_Opacity film: the specificity counts Normal films alone, and what the "
             "rule costs the missing classes is not measured (--save-model refuses to store it).") in text
+    # it said "Add `--save-model PATH` to write a copy of the model that carries this rule" below that (session 69)
+    assert "Add `--save-model PATH`" not in text, text
+    assert ("To write a copy of the model that carries a rule, add films of every class and run again with "
+            "`--save-model PATH`: --save-model refuses one chosen on these films.") in text, text
     full = site_operating_point(np.arange(24) % 4, p, LABELS, 3, 0.9, films="films")
     assert full["missing_classes"] == [] and not any("hold no" in w for w in site_rule_warnings(full, LABELS))

@@ -62,12 +62,16 @@ def test_a_column_naming_the_scanner_points_to_by_not_to_source(tmp_path, column
     assert "name it source" not in said[0], said
 
 
-def test_a_site_column_beside_a_scanner_column_is_the_one_pointed_out(tmp_path):
+def test_a_site_column_beside_a_scanner_column_is_pointed_out_and_the_scanners_by_too(tmp_path):
+    """The note named the site column alone: once it was renamed source the file got no note at all, and the
+    per-scanner figures (--by Scanner) were never said (session 69's review)."""
     two_classes(tmp_path)
     write(tmp_path, rows=[("file", "label", "Scanner", "site"), *ROWS[1:]])
     said = []
     discover(tmp_path, log=said.append)
-    assert len(said) == 1 and "its column 'site' looks like one" in said[0] and "machine" not in said[0], said
+    assert len(said) == 1 and "its column 'site' looks like one: name it source" in said[0], said
+    assert said[0].endswith("(cxr-evaluate --by site groups by it as it is); its column 'Scanner' names the machine "
+                            "that took each film, not a source: cxr-evaluate --by Scanner gives each one's own figures"), said
 
 
 def test_the_note_leaves_out_the_by_the_command_already_groups_by():

@@ -16,8 +16,10 @@ from edge.preprocess import ImageError, load_bytes
 from tests.test_image_fuzzed import encode, film
 
 WIPED = (r"^mostly transparent: 9\d\.\d% of the film's pixels are nearly clear \(alpha under 16/255\) over black, "
-         r"and what is opaque, \d\.\d% of it \(a label, a box\?\), is no film to classify; .* export the film again "
-         r"from its original without transparency \(no alpha channel\)$")
+         r"and only \d\.\d% of it is opaque: a label or a box, or a film pasted small onto a clear canvas, too little "
+         r"of the canvas to classify; the picture under the clear pixels was blacked out by the program that saved "
+         r"it, or was never there: crop the canvas to the film, or export the film again from its original without "
+         r"transparency \(no alpha channel\)$")
 
 
 def wiped(h: int = 128, w: int = 96) -> np.ndarray:

@@ -46,8 +46,8 @@ class ByCommand(NamedTuple):
 
 
 def source_column_hint(columns: list[str], by: ByCommand = ByCommand()) -> str:
-    """'; its column 'site' looks like one: ...' where a column's name says where films come from,
-    else ''. The column is named as the file has it; --by with it is shell-quoted so it can be pasted
+    """'; its column 'site' looks like one: ...' where a column's name says where films come from, with a 'Scanner'
+    column's --by after it (once site is renamed source, the file gets no note at all), else ''. The column is named as the file has it; --by with it is shell-quoted so it can be pasted
     (edge.shell_words.command_words: a name that cannot be pasted is escaped, said to be typed by hand)."""
     like = [c for c in columns if c and same_class_key(c) in _LIKE_A_SOURCE]
     if not like:
@@ -60,7 +60,7 @@ def source_column_hint(columns: list[str], by: ByCommand = ByCommand()) -> str:
                                     f" ({command_words(by.command, '--by', col)} groups by it as it is"
                                     + ("" if pasteable(col) else
                                        "; type the name by hand: a line break or control character cannot be pasted")
-                                    + ")"))
+                                    + ")")) + _device_column_hint(columns, by)  # renamed source, no note would say it
 
 
 def _device_column_hint(columns: list[str], by: ByCommand) -> str:

@@ -1,0 +1,57 @@
+"""A film nearly all one grey level, the rest of it a few levels (a box or a label on a blank): refused, not labelled.
+
+An opaque 512x512 film 98% black with a white box on 2% of it was labelled by edge-classify: the blank check passed it
+(98.0% at one level is under edge.preprocess.BLANK_SHARE, 99%), and so did edge.grey_levels (the box lifts the 99.5th
+percentile: its central 99% spans 0..255). Once its uniform borders were trimmed, the model saw 2 grey levels. So where
+ONE_LEVEL (90%) or more of a film's pixels lie at one grey level, the rest are looked at alone: where their central 99%
+spans fewer than FEW_LEVELS, they are a box, a label or a line on a blank, no film. The spread counts, not the number
+of levels (docs/how-it-works.md): a 1-bit dithered film holds 2 levels, but its darkest of cxr-dev's 1,372 films,
+dithered, holds 83.1% at one of them (its borders trimmed); a real film pasted small on a blank with a label beside
+it holds the film's spread. Over the 1,372 cxr-dev films as read, the most at one level is 28.9% of the pixels inside
+their uniform borders (40.1% of the whole film), and the narrowest spread of the rest 88 levels.
+
+Looked at where the model looks, inside the uniform borders (edge.borders_contrast, as edge.preprocess trims them): a
+dithered film letterboxed in flat black is mostly black before the trim. A film whose every level holds under
+MOST_SAMPLED of every STRIDE-th row cannot hold ONE_LEVEL of all its rows at one level (the others, at most 10% of the
+film, fill at most 40% of those rows), so a chest film costs a histogram of a quarter of its rows, not of all of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edge.borders_contrast import trim_uniform_borders
+from edge.figures import counted, fixed
+from edge.grey_levels import FEW_LEVELS, counted_spread
+from edge.wide_pixels import value_counts
+
+# A film with this share of its pixels (inside its uniform borders) at one grey level is looked at for a box on a blank.
+ONE_LEVEL = 0.9
+STRIDE = 4
+MOST_SAMPLED = 1 - STRIDE * (1 - ONE_LEVEL)
+
+
+def box_on_blank_fault(gray: np.ndarray) -> str | None:
+    """Why ``gray`` (8-bit, as decoded) is refused as a box or a label on a blank; None where under ONE_LEVEL of it
+    (inside its uniform borders) is one grey level, or the rest spans FEW_LEVELS or more."""
+    film = trim_uniform_borders(gray)
+    if film.size == 0 or value_counts(film[::STRIDE], 0, 256).max() < MOST_SAMPLED * film[::STRIDE].size:
+        return None
+    counts = value_counts(film, 0, 256)
+    level = int(counts.argmax())
+    share = counts[level] / film.size
+    counts[level] = 0
+    if share < ONE_LEVEL:
+        return None
+    if counts.sum() == 0:
+        rest = "nothing else"
+    else:
+        lo, hi = counted_spread(counts)
+        if hi - lo + 1 >= FEW_LEVELS:
+            return None
+        rest = f"the rest spans {counted(hi - lo + 1, 'grey level')} ({lo}" + (f" to {hi})" if hi > lo else ")")
+    inside = "" if film.shape == gray.shape else " inside its uniform borders"
+    return (f"nearly blank: {'100' if share == 1 else fixed(share, 1, 100)}% of the film{inside} is one grey level "
+            f"({level}) and {rest}, where a chest film holds under half at one level and spans 80 or more: a box or "
+            "a label on a blank, no film to classify; check that the file is the film meant (not a cover page, a mask "
+            "or an empty frame) and export the film again from its source")
