@@ -5,6 +5,7 @@ pasted, makes the folder per class cxr-edge reads (train.label_sheet, train.fore
 from __future__ import annotations
 
 import csv
+import os
 import shlex
 import subprocess
 import zipfile
@@ -31,7 +32,9 @@ def _sheet(path: Path, header: list[str], rows: list[list[str]]) -> None:
 def _run_pasted(message: str, cwd: Path) -> None:
     """Run the command the message gives (after 'run: ' or 'unpack it: ', up to '; then give'), as a shell would."""
     tail = message.split("run: ", 1)[1] if "run: " in message else message.split("unpack it: ", 1)[1]
-    subprocess.run(shlex.split(tail.split("; then give ", 1)[0]), cwd=cwd, check=True, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]),
+                                                        os.environ.get("PYTHONPATH", "")])}  # this tree's train
+    subprocess.run(shlex.split(tail.split("; then give ", 1)[0]), cwd=cwd, env=env, check=True, capture_output=True)
 
 
 def test_a_flat_folder_with_labels_csv_is_told_the_command_that_files_its_films_by_class(tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from pathlib import Path
 from edge.film_files import is_image_name
 from edge.output import said_name
 from edge.shell_words import command_text
+from train.manifest_text import decode, separator
 
 # header names (lower case, letters and digits only) of the two columns
 FILE_COLUMNS = ("filename", "file", "filepath", "path", "image", "imageindex", "imagename", "imageid", "imagefile",
@@ -27,17 +28,6 @@ FILE_COLUMNS = ("filename", "file", "filepath", "path", "image", "imageindex", "
 LABEL_COLUMNS = ("label", "labels", "class", "classname", "finding", "findings", "findinglabels", "diagnosis",
                  "target", "category", "result", "outcome", "pathology")
 HEAD_BYTES = 1 << 20  # the header and the first rows: enough to tell the columns (NIH's sheet is 8 MB)
-
-# reads SHEET's FILE and LABEL columns; links (else copies) each film found under the sheet's folder by its name
-# into OUT/LABEL/ ('/' in a label made '_': ieee8023's Pneumonia/Viral); rows naming no film are passed over
-_FILER = ('import csv,os,shutil,sys; s,f,l,o=sys.argv[1:5]; d=os.path.dirname(os.path.abspath(s)); '
-          'w={{n:os.path.join(r,n) for r,_,ns in os.walk(d) for n in ns}}; os.makedirs(o,exist_ok=True); '
-          'put=os.link if os.stat(d).st_dev==os.stat(o).st_dev else shutil.copy2; '
-          'rows=[(w.get(os.path.basename(x[f].replace(chr(92),"/"))),x[l].strip().replace("/","_").replace(chr(92),"_")) '
-          'for x in csv.DictReader(open(s,newline="",encoding="utf-8-sig"){delimiter})]; '
-          '[os.makedirs(os.path.join(o,c),exist_ok=True) or put(p,os.path.join(o,c,os.path.basename(p))) '
-          'for p,c in rows if p and c and not os.path.exists(os.path.join(o,c,os.path.basename(p)))]; '
-          'print(len([1 for p,c in rows if p and c]),"films filed in",o)')
 
 
 @dataclass
@@ -53,9 +43,11 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _column(header: list[str], names: tuple[str, ...]) -> str | None:
+def column(header: list[str], names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that ``header`` holds: as spelt, else ignoring case, spaces and punctuation
+    ('Image Index' is imageindex); of two columns alike, the first."""
     keys = {_key(h): h for h in reversed(header)}  # the first of two spellings wins
-    return next((keys[n] for n in names if n in keys), None)
+    return next((n if n in header else keys[_key(n)] for n in names if n in header or _key(n) in keys), None)
 
 
 def read_label_sheet(path: Path) -> LabelSheet | None:
@@ -63,17 +55,19 @@ def read_label_sheet(path: Path) -> LabelSheet | None:
     from train.side_file import SideFileError, read_side_file
 
     try:
-        text = read_side_file(path, head=HEAD_BYTES).decode("utf-8-sig", errors="replace")
+        data = read_side_file(path, head=HEAD_BYTES)
     except (OSError, SideFileError):
         return None
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    rows = list(csv.reader(io.StringIO(text.rsplit("\n", 1)[0] if len(text) >= HEAD_BYTES else text),
-                           delimiter=delimiter))
+    text = decode(data[:data.rfind(b"\n")] if len(data) >= HEAD_BYTES else data)  # as train.file_by_label reads it
+    delimiter, skip = separator(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip:]
+    except csv.Error:
+        return None
     if len(rows) < 2:
         return None
     header = [h.strip() for h in rows[0]]
-    file_column, label_column = _column(header, FILE_COLUMNS), _column(header, LABEL_COLUMNS)
+    file_column, label_column = column(header, FILE_COLUMNS), column(header, LABEL_COLUMNS)
     if not file_column or not label_column:
         return None
     fi, li = header.index(file_column), header.index(label_column)
@@ -105,12 +99,12 @@ def sorted_folder(data_dir: Path) -> Path:
 
 
 def filing_command(sheet: LabelSheet, out: Path) -> str:
-    """The command that files the films ``sheet`` names into ``out``/LABEL/, quoted to be pasted."""
+    """The command that files the films ``sheet`` names into ``out``/LABEL/ (train.file_by_label, which tells the
+    sheet's columns as :func:`read_label_sheet` did), quoted to be pasted; by the Python that is running, whose
+    packages hold it."""
     import sys
 
-    delimiter = "" if sheet.delimiter == "," else f",delimiter=chr({ord(sheet.delimiter)})"
-    return command_text(sys.executable or "python3", "-c", _FILER.format(delimiter=delimiter), str(sheet.path),
-                        sheet.file_column, sheet.label_column, str(out))
+    return command_text(sys.executable or "python3", "-m", "train.file_by_label", str(sheet.path), "--out", str(out))
 
 
 def sheet_advice(data_dir: Path) -> str | None:
