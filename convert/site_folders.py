@@ -21,6 +21,7 @@ from train.class_folders import class_folder_names, mask_folder_names
 from train.data import DataError, Item
 from train.discovery import discover
 from train.folder_level import data_folder_below
+from train.label_sheet import sheet_advice
 from train.foreign_files import backslash_names
 from train.source_column_hint import ByCommand
 
@@ -93,6 +94,9 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
     try:
         matched = match_classes(folders, labels, mapping)
     except ValueError as e:
+        if not mapping and (sheet := sheet_advice(data_dir)):  # images/ beside metadata.csv: --class-map images=COVID
+            raise DataError(f"{said_name(str(data_dir))} holds no folder per class ({', '.join(map(said_name, folders))}: "
+                            f"not the model's labels); {sheet}") from None  # would score every film as one class
         raise DataError(str(e)) from None
     for folder, label in matched.items():
         if folder != label and not quiet:

@@ -59,8 +59,8 @@ def test_of_two_folders_naming_one_part_the_first_by_name_is_taken(tmp_path):
 def test_a_data_folder_that_is_a_file_is_said_so_and_an_empty_name_shows(tmp_path):
     from train.class_folders import not_a_data_folder, spelt
 
-    (tmp_path / "films.zip").write_bytes(b"PK")
-    assert not_a_data_folder(tmp_path / "films.zip") == (f"data folder {tmp_path / 'films.zip'} is a file; give the "
+    (tmp_path / "films.bin").write_bytes(b"PK")  # an archive's own words: tests/test_label_sheet.py
+    assert not_a_data_folder(tmp_path / "films.bin") == (f"data folder {tmp_path / 'films.bin'} is a file; give the "
                                                          "folder that holds a sub-folder per class")
     assert not_a_data_folder(tmp_path / "none") == f"data folder {tmp_path / 'none'} does not exist"
     assert spelt("") == "''" and spelt(" A") == "' A'" and spelt("A") == "A"

@@ -242,8 +242,11 @@ def not_a_data_folder(data_dir: Path) -> str | None:
     if Path(data_dir).is_dir():
         return None
     from edge.cliutil import broken_link
+    from train.foreign_files import archive_given
 
     if link := broken_link(data_dir):
         return f"data folder {link}"
+    if packed := archive_given(data_dir):  # --data download.zip: the command that unpacks it, the folder to give
+        return packed
     return f"data folder {said_name(str(data_dir))} " + ("is a file; give the folder that holds a sub-folder per class"
                                          if Path(data_dir).exists() else "does not exist")

@@ -34,6 +34,7 @@ from train.film_walk import film_folders
 from train.class_choice import as_folders, listed, classes_option, leave_out_option, nameless, nameless_error, not_found, \
     not_text_error, twins_remedy
 from train.foreign_files import archives_in, archives_warning, backslash_names, is_archive_name, passed_over_warning
+from train.label_sheet import sheet_advice
 from train.manifest import ManifestError, attach_sources
 from train.source_column_hint import ByCommand
 
@@ -66,6 +67,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if backslashed := backslash_names(data_dir, found):
         raise DataError(backslashed)
     if is_one_class_folder(data_dir, found):
+        if sheet := sheet_advice(data_dir):  # films and labels.csv: its parent's sub-folders are no classes either
+            raise DataError(f"{said_name(str(data_dir))} holds images but no class folders; {sheet}")
         raise DataError(f"{said_name(str(data_dir))} holds images but no class folders: give "
                         + ("the folder two levels up" if is_images_of_a_class(data_dir) else "its parent")
                         + f" ({said_name(str(parent_to_give(data_dir)))}), whose sub-folders are the classes"
@@ -125,6 +128,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if len(classes) < min_classes:
         if below := data_folder_below(data_dir, classes):  # archive/ of archive/COVID-19_Radiography_Dataset
             raise DataError(below)
+        if sheet := sheet_advice(data_dir):  # NIH's images_001/images/ beside Data_Entry_2017.csv
+            raise DataError(f"{said_name(str(data_dir))} holds no folder per class; {sheet}")
         inner = inner_class_folders(data_dir / classes[0], loose=True) if len(classes) == 1 else []
         raise DataError(f"need at least {min_classes} class{'es' if min_classes > 1 else ''} with images in {said_name(str(data_dir))}, "
                         f"found {', '.join(map(spelt, classes)) or 'none'}: give a folder that holds a sub-folder of "

@@ -78,3 +78,48 @@ def backslash_names(data_dir: Path, folders: list[str]) -> str | None:
             f"an archive made on Windows was unpacked with its backslashes kept in the names, so its folders ({shown}) "
             "were never made; unpack it again with unzip or 7-Zip, or move each file into the folder its name begins "
             "with")
+
+
+def _top_folder(archive: Path) -> str | None:
+    """The one folder a zip or tar holds everything in (Kaggle's COVID-19_Radiography_Dataset/), or None."""
+    import tarfile
+    import zipfile
+
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as z:
+                names = z.namelist()
+        else:
+            with tarfile.open(archive) as t:
+                names = t.getnames()
+    except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError):
+        return None
+    tops = {n.replace("\\", "/").lstrip("./").split("/")[0] for n in names if n.replace("\\", "/").strip("./")}
+    top = tops.pop() if len(tops) == 1 else None
+    return top if top and any(n.replace("\\", "/").lstrip("./").startswith(top + "/") for n in names) else None
+
+
+def archive_given(data_dir: Path) -> str | None:
+    """Why --data ARCHIVE.zip (a download not yet unpacked) is refused, with the command that unpacks it and the
+    folder to give then, or None where ``data_dir`` names no archive. Python unpacks a zip or tar on any system
+    (python -m zipfile -e), so the command works where unzip is not installed (Windows' cmd.exe)."""
+    import sys
+
+    from edge.output import said_name
+    from edge.shell_words import command_text
+
+    data_dir = Path(data_dir)
+    if not (is_archive_name(data_dir.name) and data_dir.is_file()):
+        return None
+    lower = data_dir.name.lower()
+    stem = data_dir.name[:-len(next(s for s in ARCHIVE_SUFFIXES if lower.endswith(s)))] or "data"
+    into = data_dir.with_name(stem)
+    module = "zipfile" if lower.endswith(".zip") else "tarfile" if ".t" in lower[-7:] else None
+    if module is None:  # .7z, .rar: no unpacker in Python's library
+        return (f"data folder {said_name(str(data_dir))} is an archive, not read: unpack it (7-Zip, unar) and give "
+                "the folder in it that holds a sub-folder per class")
+    top = _top_folder(data_dir)
+    give = into / top if top else into
+    return (f"data folder {said_name(str(data_dir))} is an archive, not read: unpack it: "
+            f"{command_text(sys.executable or 'python3', '-m', module, '-e', str(data_dir), str(into))}; then give "
+            f"{said_name(str(give))}" + ("" if top else " (or the folder in it that holds a sub-folder per class)"))

@@ -1,0 +1,280 @@
+"""``python -m train.file_by_label SHEET``: the films a sheet of labels names, filed in a folder per label.
+
+cxr-train and cxr-evaluate read a folder per class; a hospital's export (and ieee8023's, and NIH's) is one folder
+of films beside a sheet naming each film's label. Their refusal (train.label_sheet) gives this command, which
+makes OUT/LABEL/FILM for each row as a hard link to the film (no second copy of a large set; a copy where the
+disk cannot link) and never overwrites anything, so that it can be run again. What it could not file is said,
+not guessed: a row whose film is not under the sheet's folder, a name two films there share (which is the row's?),
+a film two rows give different labels, a row with several labels (NIH's 'Effusion|Infiltration': a folder per
+class holds one label a film) or none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import errno
+import filecmp
+import io
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edge.controls import CONTROL
+from edge.output import said_name
+from edge.shell_words import command_text
+from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sorted_folder
+from train.manifest_text import decode, separator
+from train.side_file import SideFileError, read_side_file
+
+SHOWN = 3  # names shown of each kind of row left out
+# a hard link that the disk refuses for good (another disk, FAT/exFAT, a share without links): copies from then on
+NO_LINKS = {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EACCES}
+
+
+class SheetError(ValueError):
+    """A sheet that gives no films to file: not readable, or without the file or label column. Says why."""
+
+
+@dataclass
+class Filing:
+    """What one run of the command did and left out: the lines of its summary."""
+    filed: dict[str, int] = field(default_factory=dict)  # class folder -> films filed there (or there already)
+    made: int = 0  # links or copies made by this run (the rest were there from an earlier one)
+    copied: str = ""  # why the films were copied, not linked ('' while linked)
+    not_found: list[str] = field(default_factory=list)  # rows' file names found nowhere under the sheet's folder
+    ambiguous: list[str] = field(default_factory=list)  # names two films or more there share
+    twice: list[str] = field(default_factory=list)  # films named by two rows or more (filed once if alike)
+    conflicting: list[str] = field(default_factory=list)  # ... of them, the ones given different labels
+    multi: list[str] = field(default_factory=list)  # rows with several labels, 'A|B'
+    no_label: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
+    kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
+    stopped: str = ""  # why filing stopped part way (a full disk)
+
+
+def read_sheet(path: Path, file_column: str | None, label_column: str | None) -> tuple[str, str, list[tuple[str, str]]]:
+    """(file column, label column, (file, label) of each row) of the sheet at ``path``: UTF-8 with or without a
+    byte-order mark, code page 1252 or UTF-16; comma, semicolon or tab between its columns (train.manifest_text).
+    Columns not given are told by their names as the refusal told them (train.label_sheet)."""
+    try:
+        text = decode(read_side_file(path))
+    except SideFileError as e:
+        raise SheetError(str(e)) from None
+    except OSError as e:
+        raise SheetError(f"{said_name(str(path))} cannot be read: {e.strerror or e}") from None
+    delimiter, skip = separator(text)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip:]
+    except csv.Error as e:
+        raise SheetError(f"{said_name(str(path))} cannot be read as CSV: {e}") from None
+    finally:
+        csv.field_size_limit(limit)
+    header = [h.strip() for h in rows[0]] if rows else []
+    fc = column(header, (file_column,) if file_column else FILE_COLUMNS)
+    lc = column(header, (label_column,) if label_column else LABEL_COLUMNS)
+    if not fc or not lc:
+        missing = " and ".join(f"{what} column {given!r}" if given else f"{what} column"
+                               for what, given, found in (("file", file_column, fc), ("label", label_column, lc))
+                               if not found)
+        raise SheetError(f"{said_name(str(path))} has no {missing} (its columns: {', '.join(map(repr, header[:12])) or 'none'}"
+                         f"{', ...' if len(header) > 12 else ''}): name them with --file-column and --label-column")
+    fi, li = header.index(fc), header.index(lc)
+    return fc, lc, [(r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else "")
+                    for r in rows[1:] if any(v.strip() for v in r)]
+
+
+def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Every file under ``root`` by its name, and by its name in lower case (a sheet typed on Windows says P1.PNG
+    for p1.png), ``out`` left out: the films filed by an earlier run are no second film of each name."""
+    skip = os.path.realpath(out)
+    index: dict[str, list[str]] = {}
+    lower: dict[str, list[str]] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) != skip]
+        for name in names:
+            index.setdefault(name, []).append(os.path.normpath(os.path.join(folder, name)))
+            lower.setdefault(name.lower(), []).append(index[name][-1])
+    return index, lower
+
+
+def folder_name(label: str) -> str:
+    """The class folder of ``label``: '/' and '\\' (ieee8023's 'Pneumonia/Viral') made '_', as are control characters
+    (a line break in a folder's name) and a name of dots."""
+    name = CONTROL.sub("_", label.replace("/", "_").replace("\\", "_"))
+    return "_" * len(name) if not name.strip(".") else name
+
+
+def _film(value: str, root: Path, index: tuple[dict[str, list[str]], dict[str, list[str]]],
+          filing: Filing) -> str | None:
+    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name."""
+    rel = value.replace("\\", "/")
+    exact = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(root, rel))
+    if "/" in rel and os.path.isfile(exact):
+        return exact
+    name = rel.rsplit("/", 1)[-1]
+    found = index[0].get(name) or index[1].get(name.lower()) or []
+    if len(set(found)) > 1:
+        filing.ambiguous.append(name)
+    elif not found:
+        filing.not_found.append(value)
+    return found[0] if len(set(found)) == 1 else None
+
+
+def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, str], Filing]:
+    """(film -> its class folder, the rows left out so far) of the sheet's ``rows``."""
+    filing, index, films = Filing(), film_index(root, out), {}
+    conflicting = set()
+    for value, label in rows:
+        if not label:
+            filing.no_label += 1
+            continue
+        if "|" in label:
+            filing.multi.append(label)
+            continue
+        folder = folder_name(label)
+        if folder != label:
+            filing.renamed[label] = folder
+        if not value:
+            filing.not_found.append("(empty)")
+            continue
+        if (film := _film(value, root, index, filing)) is None:
+            continue
+        if film in films:
+            filing.twice.append(os.path.basename(film))
+            if films[film] != folder:
+                conflicting.add(film)
+        films.setdefault(film, folder)
+    filing.ambiguous = sorted(set(filing.ambiguous))
+    filing.conflicting = sorted(os.path.basename(f) for f in conflicting)
+    filing.twice = sorted(set(filing.twice))
+    return {f: c for f, c in films.items() if f not in conflicting}, filing
+
+
+def _put(film: str, dest: str, filing: Filing) -> None:
+    """``film`` at ``dest``: a hard link, else (the disk refuses them) a copy; never over a file there."""
+    film = os.path.realpath(film)  # the film a link leads to: a relative link moved to OUT/LABEL/ led nowhere
+    if not filing.copied:
+        try:
+            os.link(film, dest)
+            return
+        except OSError as e:
+            if e.errno not in NO_LINKS:
+                raise
+            filing.copied = e.strerror or str(e)
+    try:
+        with open(film, "rb") as src, open(dest, "xb") as dst:  # "x": never over a file made meanwhile
+            shutil.copyfileobj(src, dst, 1 << 20)
+        shutil.copystat(film, dest)
+    except OSError:
+        if os.path.exists(dest):
+            os.remove(dest)  # no half film left to be read as a whole one
+        raise
+
+
+def file_films(films: dict[str, str], out: Path, filing: Filing) -> Filing:
+    """Each film of ``films`` put in ``out``/its class folder/; one there already (an earlier run's) counted as filed."""
+    for film, folder in sorted(films.items(), key=lambda kv: (kv[1], kv[0])):
+        dest = os.path.join(out, folder, os.path.basename(film))
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            if os.path.lexists(dest):
+                if not (os.path.samefile(film, dest) or filecmp.cmp(film, dest, shallow=False)):
+                    filing.kept.append(os.path.join(folder, os.path.basename(film)))
+                    continue
+            else:
+                _put(film, dest, filing)
+                filing.made += 1
+        except OSError as e:
+            filing.stopped = f"{said_name(dest)}: {e.strerror or e}"
+            break
+        filing.filed[folder] = filing.filed.get(folder, 0) + 1
+    return filing
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(map(said_name, names[:SHOWN])) + (", ..." if len(names) > SHOWN else "")
+
+
+def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
+    """The lines the command prints: what it filed where, then each kind of row it left out and why."""
+    from train.class_folders import case_twins
+
+    total = sum(filing.filed.values())
+    classes = sorted(filing.filed.items(), key=lambda kv: (-kv[1], kv[0]))
+    how = f"copies: hard links refused here ({filing.copied})" if filing.copied else "hard links"
+    lines = [f"filed {total} film{'s' * (total != 1)} of {said_name(sheet.name)} in {said_name(str(out))} ({how}; "
+             f"{filing.made} new, {total - filing.made} there already): "
+             + (", ".join(f"{said_name(c)} {n}" for c, n in classes[:20]) + (", ..." if len(classes) > 20 else "") or "none")]
+    if filing.stopped:
+        lines.append(f"stopped part way: {filing.stopped}")
+    if filing.not_found:
+        lines.append(f"{len(filing.not_found)} row(s) name no film found under {said_name(str(sheet.parent))}: "
+                     f"{_some(filing.not_found)}")
+    if filing.ambiguous:
+        lines.append(f"{len(filing.ambiguous)} name(s) are those of two films or more in different folders, so which "
+                     f"one a row means is not known: filed neither (ambiguous): {_some(filing.ambiguous)}")
+    if filing.twice:
+        lines.append(f"{len(filing.twice)} film(s) named by two rows or more: {_some(filing.twice)}; "
+                     + (f"{len(filing.conflicting)} of them with different labels, filed in no class: "
+                        f"{_some(filing.conflicting)}" if filing.conflicting else "each with one label, filed once"))
+    if filing.multi:
+        lines.append(f"{len(filing.multi)} row(s) give several labels ({said_name(filing.multi[0])}), left out: a folder "
+                     "per class holds films of one label each")
+    if filing.no_label:
+        lines.append(f"{filing.no_label} row(s) give no label, left out")
+    for label, folder in sorted(filing.renamed.items())[:SHOWN]:
+        lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
+                     "in a folder's name)")
+    if filing.kept:
+        lines.append(f"{len(filing.kept)} film(s) not filed, another file of that name being there already (not "
+                     f"overwritten): {_some(filing.kept)}")
+    for twins in case_twins(list(filing.filed)):
+        lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
+                     "them for one class and refuses them; move their films into one folder")
+    if total:
+        lines.append(f"then give {said_name(str(out))} as the data folder: "
+                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 0 where a film was filed (or was there already), 1 where none was, 2 where the sheet gives none."""
+    ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
+                                             "(copies where the disk cannot link), nothing overwritten.",
+                                 epilog="example: python -m train.file_by_label export/labels.csv "
+                                        "--out export_by_class")
+    ap.add_argument("sheet", type=Path, help="the sheet of labels (CSV: comma, semicolon or tab); its folder "
+                                             "and those below it are searched for the films it names")
+    ap.add_argument("--file-column", metavar="COLUMN", help="the column naming each film (default: filename, file, Image Index, ...)")
+    ap.add_argument("--label-column", metavar="COLUMN", help="the column giving its label (default: label, class, finding, ...)")
+    ap.add_argument("--out", type=Path, metavar="DIR", help="where the folder per class is made (default: beside the sheet's "
+                                             "folder, FOLDER_by_class)")
+    args = ap.parse_args(argv)
+    root = args.sheet.parent
+    out = args.out if args.out is not None else sorted_folder(root)
+    if os.path.realpath(out) == os.path.realpath(root):
+        print(f"--out {said_name(str(out))} is the sheet's own folder, among the films: give a folder beside it",
+              file=sys.stderr)
+        return 2
+    try:
+        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column)
+    except SheetError as e:
+        print(e, file=sys.stderr)
+        return 2
+    films, filing = plan(rows, root, out)
+    file_films(films, out, filing)
+    lines = summary(filing, args.sheet, out)
+    print("\n".join(lines))
+    if not filing.filed:
+        print(f"nothing filed from {said_name(str(args.sheet))}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
