@@ -193,3 +193,15 @@ def test_the_refusals_command_runs_as_printed_and_its_folder_is_read_per_class(t
     assert done.returncode == 0 and done.stdout.startswith("filed 6 films of my labels.csv"), done.stderr
     assert str(e.value).endswith(f"then give {out} as the data folder")
     assert _classes(out) == {"COVID": ["1.png", "3.png", "5.png"], "Normal": ["0.png", "2.png", "4.png"]}
+
+
+def test_filing_stopped_part_way_exits_1_though_some_films_were_filed(tmp_path, capsys):
+    flat = _flat(tmp_path)
+    sheet = _sheet(flat / "labels.csv", ["filename,label"] + [f"{i}.png,{'COVID' if i % 2 else 'Normal'}" for i in range(6)])
+    out = tmp_path / "by_class"
+    out.mkdir()
+    (out / "Normal").write_bytes(b"a file where the class folder goes")  # COVID is filed first, then Normal fails
+    rc, said, err = _run([str(sheet), "--out", str(out)], capsys)
+    assert "filed 3 films" in said and "stopped part way: " in said
+    assert rc == 1, "a filing that stopped part way must not exit 0: a script would go on to train on half the films"
+    assert "stopped part way" in err

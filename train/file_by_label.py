@@ -243,7 +243,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 where a film was filed (or was there already), 1 where none was, 2 where the sheet gives none."""
+    """Exit 0 where every film was filed (or was there already), 1 where none was or filing stopped part way (a full
+    disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
     ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
                                              "(copies where the disk cannot link), nothing overwritten.",
                                  epilog="example: python -m train.file_by_label export/labels.csv "
@@ -272,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if not filing.filed:
         print(f"nothing filed from {said_name(str(args.sheet))}", file=sys.stderr)
+        return 1
+    if filing.stopped:
+        print(f"stopped part way: {filing.stopped}; free the space or mend the cause and run the same command again: "
+              "what is filed stays, and is not filed twice", file=sys.stderr)
         return 1
     return 0
 
