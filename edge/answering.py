@@ -19,6 +19,7 @@ from edge.decision import beside_rule, ranking
 from edge.error_lines import error_in_words
 from edge.figures import counted
 from edge.input_order import Placed, in_input_order
+from edge.flagged_once import FlaggedOnce
 from edge.frames import frames_words
 from edge.model_notes import flagged_too, say
 from edge.log_file import csv_header_needed, other_format, without_header_says
@@ -139,7 +140,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
     taken = _taken_names(how.explain, how.watch)
-    ordinary = flagged_too(m.meta)
+    # the input check's long words once (a single film: as ever), each flagged answer line marked (edge.flagged_once)
+    flag_words = FlaggedOnce(flagged_too(m.meta), more=how.watch or len(paths) + len(missing) > 1)
     if how.explain is not None:
         from edge.explain import explain_file  # Pillow's drawing and the maps: only when asked for
 
@@ -151,9 +153,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             elif r.header_says and how.fmt != "json":  # --json has its "header_says" field; a CSV row its column, and
                 # the warning too: a log of 0.44.0's columns has none, and --csv said it on stderr before the column
                 say(f"warning: {shown(r.file)}: {r.header_says}; look at it before trusting its label")
-            elif r.atypical and how.fmt == "text":  # machines read the "atypical" field instead
-                say(f"warning: {shown(r.file)}: {FLAGGED}: upside down, inverted, rotated, not a chest X-ray, another "
-                    f"population? ({ordinary}); look at it before trusting its label")
+            elif r.atypical and how.fmt == "text" and (words := flag_words.words(shown(r.file))):  # machines read
+                say(words)  # the "atypical" field instead
             if r.frames and not r.error and how.fmt != "json":  # --json has its "frames" field
                 say(f"note: {shown(r.file)}: {frames_words(r.frames)}")
             label, failed, mapped, map_failed = None, r.error is not None, False, False
@@ -179,6 +180,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             if how.watch and how.tally_every and recent.images >= how.tally_every:
                 print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                 recent = Tally()
+                flag_words.again()  # a journal read from its tail finds the words beside the line that counts them
 
     # a watch stopped by a full disk: its operator wondered whether the films it found then were lost
     unwritten = ("; the films whose answers were not written are answered at the next start (--skip-answered skips "

@@ -47,7 +47,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
         "away (| head; a --watch stops with 2 instead, and a line that says so).\n\n"
         "Each image is also checked against the layout of the training images (edge.typicality): "
         "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
-        "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given (saving the text output, keep stderr too, 2>> log, or use --json or --csv: the text lines do not carry the flag); with --refuse-atypical it gets no label "
+        "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given; in the text output its line ends in 'flagged', and the warning's words are said at the first flagged film only (a --watch: again after each --tally-every line); with --refuse-atypical it gets no label "
         "and counts as a failed file. A DICOM film whose own header says it is no frontal chest film (Modality CT, "
         "BodyPartExamined SKULL, ViewPosition LL, For Processing) is flagged the same way, with or without an input "
         "check, the header's words given as the reason (--json: a \"header_says\" field; --csv: a header_says column).\n\n"

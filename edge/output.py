@@ -16,6 +16,7 @@ from edge.jsonable import to_jsonable
 from edge.names import as_text, texts
 
 from edge.batch import Result
+from edge.flagged_once import MARK
 from edge.decision import EXACT_DIGITS, beside_rule, fmt_threshold, for_json, ranking
 from edge.spreadsheet import spreadsheet_row
 from edge.log_file import has_header
@@ -221,13 +222,14 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     def write_text(r: Result) -> None:
         if r.error:
             print(f"edge-classify: {shown(r.file)}: {r.error}", file=sys.stderr)
-        else:
+        else:  # a flagged film's line ends in MARK: its warning's words are said once a run (edge.flagged_once)
+            mark = [MARK] if r.atypical else []
             if width:
                 label_w = max(map(shown_width, labels))
                 cols = "  ".join(f"{padded(c, label_w)} {exact_text(p):>6}" for c, p in ranked(r, 4))
-                print(f"{padded(shown(r.file), width)}  {cols}", file=out)
+                print("  ".join([f"{padded(shown(r.file), width)}  {cols}", *mark]), file=out)
             else:
-                print("\t".join([shown(r.file), *(f"{c}\t{exact_text(p)}" for c, p in ranked(r, 4))]), file=out)
+                print("\t".join([shown(r.file), *(f"{c}\t{exact_text(p)}" for c, p in ranked(r, 4)), *mark]), file=out)
 
     return write_text
 
