@@ -73,3 +73,43 @@ def test_the_bounds_are_inclusive_80_percent_clear_passes_and_half_hidden_is_sai
     assert "50.1% of the film's pixels are nearly clear" in hidden and "the rest over black" not in hidden
     assert mostly_hidden_fault(gray, hidden=50, clear=900).count("over black") == 1  # SOME_HIDDEN: 5% is not some
     assert "over a picture" in mostly_hidden_fault(gray, hidden=51, clear=900)
+
+
+def test_the_fill_takes_two_levels_either_side_and_no_third():
+    """FILL_SPREAD is 2 on both sides of the fill's level: 198 and 202 are the fill at 200 (an encoder's dither), 197
+    and 203 lie off it and are hidden (session 69: a spread of 3, or one more level above, went unseen)."""
+    assert hidden_in(_greys(l200=80, l198=10, l202=10)) == 0
+    assert hidden_in(_greys(l200=80, l197=4, l203=6)) == 10
+    assert hidden_in(_greys(l200=80, l197=4, l202=6)) == 4
+    assert hidden_in(_greys(l200=80, l198=4, l203=6)) == 6
+
+
+def test_a_fill_just_above_black_takes_its_neighbours_down_to_grey_16():
+    """A canvas filled dark grey (17, or 16: the darkest level that is not counted black) is a fill like any other:
+    its window stops at grey 16, never wraps to the top of the histogram (a start of -1) nor skips grey 16."""
+    assert hidden_in(_greys(l16=100)) == 0
+    assert hidden_in(_greys(l17=70, l16=30)) == 0
+    assert hidden_in(_greys(l18=70, l16=20, l100=10)) == 10
+    assert hidden_in(_greys(l16=70, l255=30)) == 30
+
+
+def test_a_clear_film_over_as_much_fill_as_black_is_said_as_over_black():
+    """``filled`` (said "over one flat colour") needs more clear pixels over the fill than over black: as many of
+    each is said as over black, one more over the fill as over one flat colour."""
+    from edge.clear_film import clear_film_fault
+
+    gray = np.tile(np.arange(200, dtype=np.uint8), 5).reshape(20, 50)  # 1,000 pixels over 200 grey levels
+    said = clear_film_fault(gray, _greys(l0=450, l200=450))
+    assert "90.0% of the film's pixels are nearly clear (alpha under 16/255) over black," in said
+    said = clear_film_fault(gray, _greys(l0=449, l200=451))
+    assert "90.0% of the film's pixels are nearly clear (alpha under 16/255) over one flat colour," in said
+
+
+def test_five_percent_hidden_is_not_some_said_only_as_clear_over_black():
+    """SOME_HIDDEN (5%) is the most a mostly clear film may hide and still be said as clear over black alone: at
+    5.0% no picture is named, at 5.1% it is (the "over black" count alone could not tell the two messages)."""
+    from edge.clear_film import mostly_hidden_fault
+
+    gray = np.tile(np.arange(200, dtype=np.uint8), 5).reshape(20, 50)
+    assert "over a picture" not in mostly_hidden_fault(gray, hidden=50, clear=900)
+    assert "5.1% over a picture" in mostly_hidden_fault(gray, hidden=51, clear=900)
