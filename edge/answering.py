@@ -139,6 +139,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         watcher.skip = skip = None if how.answered is None else Skip(how.answered, how.model_id)
     writer = _writer(m, how, paths, None if watcher is None else watcher.written)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
+    sent: list[tuple] = []  # a batch's answers written to the stream, as Tally.add counts them: a stop's count (a
+    # watch, which runs for months, keeps none: its stop is said by its summary)
     taken = _taken_names(how.explain, how.watch)
     # the input check's long words once (a single film: as ever), each flagged answer line marked (edge.flagged_once)
     flag_words = FlaggedOnce(flagged_too(m.meta), more=how.watch or len(paths) + len(missing) > 1)
@@ -172,11 +174,14 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         r.explanation = {"map_error": f"no map written ({error_in_words(e)})"}
                         say(f"{shown(r.file)}: {r.explanation['map_error']}")
                         map_failed = True
+            counts = (str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed,
+                      bool(r.header_says))
             with written_to_stdout("edge-classify", answers=True, then=unwritten):  # flushed: a watched folder's answers must not wait
                 writer(r)
+                if not how.watch:
+                    sent.append(counts)  # in the stream: a stop in the flush below leaves it there, written as the command ends
             for t in (total, recent):  # counted once written: a reader gone got no answer for this film
-                t.add(str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed,
-                      by_header=bool(r.header_says))
+                t.add(*counts)
             if how.watch and how.tally_every and recent.images >= how.tally_every:
                 print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
                 recent = Tally()
@@ -234,9 +239,18 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
     else:
         from edge.interrupts import sigterm_as_interrupt
 
-        with sigterm_as_interrupt():  # ended as Ctrl-C ends it: one line, and no half-written map
-            emit(in_input_order(classify_files(m, paths, how.threads, keep_inputs=keep, refuse_header=how.refuse_atypical),
-                                missing))
+        try:
+            with sigterm_as_interrupt():  # ended as Ctrl-C ends it: said (edge.stopped_batch), and no half-written map
+                emit(in_input_order(classify_files(m, paths, how.threads, keep_inputs=keep,
+                                                   refuse_header=how.refuse_atypical), missing))
+        except KeyboardInterrupt:
+            from edge.stopped_batch import batch_stopped
+
+            for c in sent[total.images:]:  # written, and stopped before it was counted (a slow reader's flush)
+                total.add(*c)
+            raise batch_stopped(total.line(m.labels), None if how.explain is None else
+                                f"{counted(total.maps, 'map')} of where the model found its evidence in {how.explain}",
+                                total.images, paths, missing, [c[0] for c in sent]) from None
     if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
         skipped = watcher.skipped_all if watcher is not None else 0  # --skip-answered's: not in the files counted
         say(f"summary: {total.line(m.labels)}" + (f"; {counted(skipped, 'film')} skipped (answered before, "

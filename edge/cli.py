@@ -227,7 +227,9 @@ def main(
             scale = input_scale_named(input_scale)
         except ValueError as e:
             raise _fail(str(e))
-    with one_line_errors("edge-classify", debug, expected=()):
+    # a batch's stop is said with its count (edge.stopped_batch), a watch's with its summary; one before either,
+    # or while they end, is said so: no file but a map is written, each whole (edge.atomic)
+    with one_line_errors("edge-classify", debug, expected=(), interrupted="no answer or map is left half-written"):
         try:  # a --card too: loading checks what the metadata says against the weights (a child process tries
             m = EdgeModel(model, threads=threads, labels=names, input_scale=scale)  # the file first: a forged one cannot crash this one)
         except RuntimeMissing as e:

@@ -62,7 +62,8 @@ def _shown_with_traceback(e: BaseException) -> BaseException:
 
 @contextmanager
 def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException], ...] = (ValueError, OSError),
-                    writes_to: Iterable[str | Path] = (), on_interrupt: str = "") -> Iterator[None]:
+                    writes_to: Iterable[str | Path] = (), on_interrupt: str = "",
+                    interrupted: str = "every file already written is complete, and none is half-written") -> Iterator[None]:
     """Turn an exception into one ``prog: error: ...`` line and exit code 2, unless ``debug``.
 
     ``expected`` errors (bad data, a wrong model file, an unreadable or unwritable path) carry a
@@ -70,7 +71,8 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     it: numpy's or the standard library's is a bug's, named as below). Anything else (a library failing
     deep inside, e.g. TensorFlow's converter on a full disk) is named by its type, with a note
     when a folder the command writes to is nearly full. Outputs are written atomically, so an
-    error leaves the previous files as they were. ``on_interrupt`` adds to the Ctrl-C line (how to go on).
+    error leaves the previous files as they were. ``interrupted``: what the Ctrl-C line says was kept (files, for a
+    command that writes them; edge-classify's answers go to standard output); ``on_interrupt`` adds to it (how to go on).
     """
     folders = list(writes_to)
     try:
@@ -86,7 +88,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
         if debug:
             raise
         end_terminal_line()
-        raise fail(prog, "interrupted; every file already written is complete, and none is half-written" + on_interrupt,
+        raise fail(prog, f"interrupted; {interrupted}{on_interrupt}",
                    EXIT_INTERRUPTED)
     except (*expected, RuntimeMissing) as e:  # no usable TFLite runtime: its message says what to install
         if isinstance(e, ValueError) and not _raised_by_us(e):  # numpy's or the standard library's: a bug's, not ours
