@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from edge.input_scale import PIXELS, SCALE_WORDS, pixel_span
+from edge.input_scale import PIXELS, SCALE_WORDS, SCALES, pixel_span
 from edge.sigmoid_pair import maker, sigmoid_pair
 
 # What a model without cxr-edge metadata is given (PreprocessConfig's defaults at its input's size): a model
@@ -27,6 +27,8 @@ FOREIGN_FEED = foreign_feed()  # without --input-scale
 # Pixels a quantized input may clip at either end of 0..255 and still count as fed: a calibration set
 # whose brightest pixel was 250 gives a range of 0..250, which costs a film its last few grey levels.
 RANGE_SLACK = 0.05 * 255
+# Fewer levels of a quantized input than this reached by the pixels fed: no film, but a few shades of it.
+FEW_FED = 64
 
 
 def tensor_problem(detail: dict, which: str) -> str | None:
@@ -68,23 +70,38 @@ def _matched(low: float, high: float) -> float:
     return max(0.0, min(high, 255.0) - max(low, 0.0)) / (max(high, 255.0) - min(low, 0.0))
 
 
+def _fed_levels(detail: dict, scale: str) -> int:
+    """How many of a quantized input's levels the pixels 0..255 reach on --input-scale ``scale``: its step is
+    ``quantization scale / a`` pixels wide over the pixels its range holds."""
+    span, q_scale = _input_range(detail), detail["quantization"][0]
+    low, high = (min(max(v, 0.0), 255.0) for v in pixel_span(span, scale))
+    return int((high - low) / (q_scale / SCALES[scale][0])) + 1
+
+
 def input_range_problem(detail: dict, scale: str = PIXELS) -> str | None:
     """Why a quantized input cannot take the pixels 0..255 edge feeds (on --input-scale ``scale``), or None: its
-    range holds less than half of them. A mobile export's [-1, 1] had every pixel above 0 clipped to its top, and
-    every film got the same answer (its graph expects the pixels scaled, and edge fed them as they are: -1..1
-    feeds them so). For foreign files: cxr-convert calibrates on the run's own pixels, and its gate scores the
-    file as edge feeds it."""
+    range holds less than half of them, or they reach fewer than FEW_FED of its levels. A mobile export's [-1, 1]
+    had every pixel above 0 clipped to its top, and every film got the same answer (its graph expects the pixels
+    scaled, and edge fed them as they are: -1..1 feeds them so); an input calibrated on 0..255 (a step of 1) fed
+    on --input-scale 0..1 took every film as 2 levels, 0 and 1, and gave every film the same answer too. For
+    foreign files: cxr-convert calibrates on the run's own pixels, and its gate scores the file as edge feeds it."""
     span = _input_range(detail)
-    if span is None or _covered(*pixel_span(span, scale)) >= 0.5:
+    if span is None:
         return None
-    fits = max(("0..1", "-1..1"), key=lambda s: _matched(*pixel_span(span, s)))  # the scale it was calibrated on
-    fits = fits if _covered(*pixel_span(span, fits)) >= 0.5 else None
-    return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], not the "
-            + ("pixels 0..255 edge feeds" if scale == PIXELS else f"pixels scaled to {scale} --input-scale feeds")
-            + "; edge-classify would clip most of each film's grey levels to that range: "
-            + (f"give --input-scale {fits} if the model was trained on pixels scaled so, or " if fits and fits != scale
-               else "") + "put the scaling into the model (e.g. a Rescaling layer first) and export it with a float32 "
-            "input, or with its input calibrated on 0..255")
+    clipped, levels = _covered(*pixel_span(span, scale)) < 0.5, _fed_levels(detail, scale)
+    if not clipped and levels >= FEW_FED:
+        return None
+    fits = max(SCALES, key=lambda s: _matched(*pixel_span(span, s)))  # the scale it was calibrated on
+    fits = fits if _covered(*pixel_span(span, fits)) >= 0.5 and _fed_levels(detail, fits) >= FEW_FED else None
+    fed = "pixels 0..255 edge feeds" if scale == PIXELS else f"pixels scaled to {scale} --input-scale feeds"
+    what = (f"not the {fed}; edge-classify would clip most of each film's grey levels to that range" if clipped else
+            f"and its steps of {detail['quantization'][0]:.4g} are so coarse for the {fed} that each film would reach "
+            f"it as {levels} grey level{'s' * (levels != 1)} of 256")
+    way = ("leave --input-scale out if the model was trained on the pixels 0..255 as they are, or " if fits == PIXELS
+           else f"give --input-scale {fits} if the model was trained on pixels scaled so, or " if fits and fits != scale
+           else "")
+    return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], {what}: {way}put the scaling into the model "
+            "(e.g. a Rescaling layer first) and export it with a float32 input, or with its input calibrated on 0..255")
 
 
 def input_range_note(detail: dict, scale: str = PIXELS) -> str | None:

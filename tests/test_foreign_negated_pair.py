@@ -12,18 +12,11 @@ import numpy as np
 import pytest
 
 from edge.model import EdgeModel
+from tests.foreign_exports import FILMS, WANT, export
 
-WANT = 1 / (1 + np.exp(-4.18))  # 0.9849: sigmoid(z) for every film, z = 4.18
-FILMS = np.random.default_rng(1).integers(0, 256, (2, 32, 32, 1), dtype=np.uint8)
 KINDS = ["float", "float16", "int8"]
 PAIRS = ["neg", "negative", "times -1", "-1 times", "0 minus", "p first"]
 NO_PAIRS = ["-a beside b", "times -2", "several units"]
-
-
-def _films():
-    rng = np.random.default_rng(0)
-    for _ in range(8):
-        yield [rng.integers(0, 256, (1, 32, 32, 1)).astype(np.float32)]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +26,6 @@ def made(tmp_path_factory):
 
     load_tensorflow()
     import keras
-    import tensorflow as tf
 
     L, ops = keras.layers, keras.ops
     folder = tmp_path_factory.mktemp("foreign_negated_pair")
@@ -59,15 +51,7 @@ def made(tmp_path_factory):
         inp = keras.Input((32, 32, 1))
         model = keras.Model(inp, head(inp))
         for kind in KINDS if name in PAIRS else ("float", "int8"):
-            c = tf.lite.TFLiteConverter.from_keras_model(model)
-            if kind != "float":
-                c.optimizations = [tf.lite.Optimize.DEFAULT]
-            if kind == "float16":
-                c.target_spec.supported_types = [tf.float16]
-            if kind == "int8":
-                c.representative_dataset = _films
-                c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-            (folder / f"{name}_{kind}.tflite").write_bytes(c.convert())
+            export(model, folder / f"{name}_{kind}.tflite", kind)
     return {p.stem: p for p in folder.glob("*.tflite")}
 
 

@@ -11,17 +11,10 @@ import numpy as np
 import pytest
 
 from edge.model import EdgeModel
+from tests.foreign_exports import FILMS, WANT, export
 
-WANT = 1 / (1 + np.exp(-4.18))  # 0.9849: the second unit's p for every film (the first's is 0.2689)
-FILMS = np.random.default_rng(1).integers(0, 256, (2, 32, 32, 1), dtype=np.uint8)
 PAIRS = ["split", "split sizes", "unstack", "take", "gather", "slice", "ones_like", "ones of shape"]
 NO_PAIRS = ["1 - first half, second half", "1 - take 0, take 1", "1 - ones + p"]
-
-
-def _films():
-    rng = np.random.default_rng(0)
-    for _ in range(8):
-        yield [rng.integers(0, 256, (1, 32, 32, 1)).astype(np.float32)]
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +70,7 @@ def made(tmp_path_factory):
         inp = keras.Input((32, 32, 1))
         model = keras.Model(inp, head(inp))
         for int8 in (False, True):
-            c = tf.lite.TFLiteConverter.from_keras_model(model)
-            if int8:
-                c.optimizations = [tf.lite.Optimize.DEFAULT]
-                c.representative_dataset = _films
-                c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-            (folder / f"{name}{'_int8' if int8 else ''}.tflite").write_bytes(c.convert())
+            export(model, folder / f"{name}{'_int8' if int8 else ''}.tflite", "int8" if int8 else "float")
     return {p.stem: p for p in folder.glob("*.tflite")}
 
 

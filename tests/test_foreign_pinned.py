@@ -9,15 +9,8 @@ import numpy as np
 import pytest
 
 from edge.model import EdgeModel, ModelFileError, softmax
+from tests.foreign_exports import FILMS, WANT, export
 
-WANT = 1 / (1 + np.exp(-4.18))  # 0.9849: the sigmoid's p for every film
-FILMS = np.random.default_rng(1).integers(0, 256, (2, 32, 32, 1), dtype=np.uint8)
-
-
-def _films():
-    rng = np.random.default_rng(0)
-    for _ in range(8):
-        yield [rng.integers(0, 256, (1, 32, 32, 1)).astype(np.float32)]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +20,6 @@ def made(tmp_path_factory):
 
     load_tensorflow()
     import keras
-    import tensorflow as tf
 
     folder = tmp_path_factory.mktemp("foreign_pinned")
     L = keras.layers
@@ -38,12 +30,7 @@ def made(tmp_path_factory):
                        bias_initializer=keras.initializers.Constant(bias))(x), x
 
     def save(name, model, int8=False):
-        c = tf.lite.TFLiteConverter.from_keras_model(model)
-        if int8:
-            c.optimizations = [tf.lite.Optimize.DEFAULT]
-            c.representative_dataset = _films
-            c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        (folder / f"{name}.tflite").write_bytes(c.convert())
+        export(model, folder / f"{name}.tflite", "int8" if int8 else "float")
 
     keras.utils.set_random_seed(0)
     heads = {"positive first": lambda p, x: L.Concatenate()([p, 1 - p]),

@@ -94,9 +94,18 @@ def _top_folder(archive: Path) -> str | None:
                 names = t.getnames()
     except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError):
         return None
-    tops = {n.replace("\\", "/").lstrip("./").split("/")[0] for n in names if n.replace("\\", "/").strip("./")}
+    members = [m for m in map(_member_path, names) if m]
+    tops = {m.split("/")[0] for m in members}
     top = tops.pop() if len(tops) == 1 else None
-    return top if top and any(n.replace("\\", "/").lstrip("./").startswith(top + "/") for n in names) else None
+    return top if top and any(m.startswith(top + "/") for m in members) else None
+
+
+def _member_path(name: str) -> str:
+    """An archive member's path without a leading './' (tar's), so that '.cxr/COVID/a.png' keeps its folder's dot."""
+    name = name.replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return "" if name in (".", "/") else name.lstrip("/")
 
 
 def archive_given(data_dir: Path) -> str | None:
