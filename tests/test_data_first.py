@@ -62,11 +62,14 @@ def test_a_bad_data_folder_is_refused_before_tensorflow_loads(tmp_path, kind, sa
     assert not (tmp_path / "run").exists()  # refused before the run folder and its lock were made
 
 
-def test_a_class_too_small_to_split_is_refused_from_the_listing():
-    said = too_few_to_split({"COVID": 14, "Normal": 14, "Viral_Pneumonia": 2}, "films")
-    assert said == ("class Viral_Pneumonia in films holds 2 films: a split needs a film of every class in training, "
-                    "validation and test, so at least 3; add films of it, or train without it: --classes COVID,Normal")
-    assert too_few_to_split({"COVID": 3, "Normal": 3}, "films") is None  # the split itself says whether 3 will do
+def test_only_a_folder_per_patient_is_refused_from_the_listing_the_split_says_the_rest():
+    patients = {f"PAT{p:04d}": 1 if p < 5 else 4 for p in range(8)}
+    said = too_few_to_split(patients, "pacs")
+    assert said.startswith("classes PAT0000, PAT0001, PAT0002, PAT0003, PAT0004 in pacs hold fewer than 3 films each: "
+                           "a split needs a film of every class in training, validation and test; 5 of the 8 class "
+                           "folders hold 3 films or fewer"), said
+    assert too_few_to_split({"COVID": 14, "Normal": 14, "Viral_Pneumonia": 2}, "films") is None  # the split says it
+    assert too_few_to_split({f"PAT{p:04d}": 3 for p in range(8)}, "pacs") is None  # the split says whether 3 will do
 
 
 def test_a_good_folder_passes_saying_nothing_and_a_bad_one_says_its_notes_first(tmp_path):
@@ -75,9 +78,12 @@ def test_a_good_folder_passes_saying_nothing_and_a_bad_one_says_its_notes_first(
         write_images(tmp_path / "good" / c, c, 3)
     check_films_found(TrainSettings(data=str(tmp_path / "good"), out=tmp_path / "run"), said.append)
     assert said == []  # the run finds its films again and says them there, once
-    write_images(tmp_path / "short" / "COVID", "COVID", 3)
-    write_images(tmp_path / "short" / "Normal", "Normal", 1)
-    with pytest.raises(DataError, match="class Normal in .* holds 1 film: a split needs"):
-        check_films_found(TrainSettings(data=str(tmp_path / "short"), out=tmp_path / "run"), said.append)
-    assert said == ["found 4 images in 2 classes (folder per class)"]
+    for p in range(6):
+        write_images(tmp_path / "pacs" / f"PAT{p}", "Normal", 1 + p % 2, start=p * 2)
+    with pytest.raises(DataError, match="classes PAT0, PAT1, .* hold fewer than 3 films each: a split needs"):
+        check_films_found(TrainSettings(data=str(tmp_path / "pacs"), out=tmp_path / "run"), said.append)
+    assert said == ["found 9 images in 6 classes (folder per class)"]
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "run.json").write_text("{}")  # a finished run keeps its split: the run says what it does
+    check_films_found(TrainSettings(data=str(tmp_path / "pacs"), out=tmp_path / "run"), said.append)
     check_films_found(TrainSettings(data="synthetic", out=tmp_path / "run"), said.append)  # made in the run

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from edge.output import said_name
-from train.class_choice import classes_option, listed
+from train.class_choice import listed
 from train.data import DataError, count
 from train.prepare import find_films, folders_not_classes
 
@@ -36,7 +36,9 @@ def check_films_found(s: TrainSettings, say: Callable[[str], None] = _stderr) ->
     try:
         items, given, _, classes = find_films(Path(s.data), s.classes, s.add_data, said.append, out=Path(s.out),
                                               class_map=s.class_map, folders_warning=False)
-        problem = too_few_to_split(count(items, classes), s.data) if given is None else None
+        # a split is drawn where --out holds no run (a finished run or teacher keeps its own split)
+        drawn = given is None and not any((Path(s.out) / sub / "run.json").exists() for sub in ("", "teacher"))
+        problem = too_few_to_split(count(items, classes), s.data) if drawn else None
     except DataError:
         for line in said:
             say(line)
@@ -48,22 +50,15 @@ def check_films_found(s: TrainSettings, say: Callable[[str], None] = _stderr) ->
 
 
 def too_few_to_split(counts: dict[str, int], data: str) -> str | None:
-    """Why no split can be drawn: a class with fewer films than the split's parts, which reading them (some may
-    be unreadable, or copies of one another) can only make fewer. Said with the hint for a folder per patient
-    or study (a PACS export: PAT0001/, PAT0002/, ... each a film or two), else how to train without the class."""
+    """Why no split can be drawn from a folder per patient or study (a PACS export: PAT0001/, PAT0002/, ... each
+    a film or two, taken for classes): a class with fewer films than the split's parts, which reading them (some
+    may be unreadable, or copies of one another) can only make fewer. Only there: a class or two short in a
+    folder of real classes is said by the split itself, with how to train without them (train.prepare)."""
     short = [c for c, n in counts.items() if n < PARTS]
-    if not short:
+    hint = folders_not_classes(list(counts), [c for c, n in counts.items() for _ in range(n)])
+    if not short or not hint:
         return None
-    classes = list(counts)
-    labels = [c for c, n in counts.items() for _ in range(n)]
-    rest = [c for c in classes if c not in short]
-    if len(short) == 1:
-        n = counts[short[0]]
-        which = f"class {listed(short)} in {said_name(data)} holds {n} film{'' if n == 1 else 's'}"
-    else:
-        which = (f"classes {listed(short[:5])}{f' and {len(short) - 5} more' if len(short) > 5 else ''} in "
-                 f"{said_name(data)} hold fewer than {PARTS} films each")
-    return (f"{which}: a split needs a film of every class in training, validation and test, so at least {PARTS}"
-            + (folders_not_classes(classes, labels) or (
-                f"; add films of {'it' if len(short) == 1 else 'them'}, or train without {'it' if len(short) == 1 else 'them'}: "
-                f"{classes_option(rest)}" if len(rest) >= 2 else "; give a folder with a sub-folder of films per class")))
+    return (f"{'class' if len(short) == 1 else 'classes'} {listed(short[:5])}"
+            f"{f' and {len(short) - 5} more' if len(short) > 5 else ''} in {said_name(data)} "
+            f"{'holds' if len(short) == 1 else 'hold'} fewer than {PARTS} films{'' if len(short) == 1 else ' each'}: "
+            f"a split needs a film of every class in training, validation and test{hint}")
