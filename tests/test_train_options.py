@@ -76,8 +76,11 @@ def test_a_finished_teacher_is_reused_for_the_same_settings_typed_otherwise(tmp_
 
 def test_add_data_folders_are_taken_in_one_order_whatever_the_order_typed(tmp_path, monkeypatch):
     """Which copy of a film two added folders share is kept (and so its source) followed the order typed."""
-    for name in ("films", "b_site", "a_site"):
-        (tmp_path / name / "COVID").mkdir(parents=True)
+    from tests.test_data import write_images
+
+    for k, name in enumerate(("films", "b_site", "a_site")):  # films: a layout cxr-train takes (refused at once)
+        for c in ("COVID", "Normal"):
+            write_images(tmp_path / name / c, c, 1, start=k)
     typed = [str(tmp_path / "b_site"), str(tmp_path / "a_site")]
     r, s = _settings_given(monkeypatch, tmp_path, "--data", str(tmp_path / "films"), "--teacher-members", "0",
                            *(a for d in typed for a in ("--add-data", d)))

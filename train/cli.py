@@ -198,6 +198,7 @@ def train(
     from train.teacher_split import classes_problem, teacher_classes, teacher_split_settings
     from train.run import TrainSettings, check_settings, run_training
     from train.run_folders import check_folders
+    from train.data_first import check_films_found
     from train.model_size import seed_size_warning
 
     if image_size is None:
@@ -216,9 +217,10 @@ def train(
     )
     if teacher:  # the split the student learns on is the teacher's: run.json says so, not the defaults
         settings = dataclasses.replace(settings, **teacher_split_settings(teacher))
-    try:  # the settings' own checks, said before TensorFlow loads (seconds) as the ones above are
+    try:  # the settings' own checks and the data's layout, said before TensorFlow loads (seconds) as the ones above are
         check_settings(settings)
         check_folders(settings)
+        check_films_found(settings)  # the data folder's layout: no class folders, one class, patient folders
         if teacher and (problem := classes_problem(class_list, teacher_classes(teacher))):
             raise ValueError(problem)
     except ValueError as e:  # DataError is one
