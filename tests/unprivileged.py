@@ -71,3 +71,30 @@ def as_a_user(code: str, *args: object) -> dict:
                       timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# another user, not root without its powers: a file root made (a killed root command's) is then not the child's own
+ANOTHER_USER = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@functools.lru_cache(maxsize=1)
+def why_no_other_user() -> str:
+    """Why a child cannot be run as another user (uid 65534, nobody) than the one owning the test's files ('' when
+    it can): that needs root, to make the files and to change user."""
+    if not AS_ROOT:
+        return "not running as root: no file of another user can be made here, nor a child run as one"
+    if not shutil.which("setpriv"):
+        return "running as root without setpriv: no child can be run as another user"
+    p = subprocess.run([*ANOTHER_USER, sys.executable, "-c", "import os, edge; assert os.geteuid() == 65534"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if p.returncode:
+        said = p.stderr.strip().splitlines() or [f"exit code {p.returncode}"]
+        return f"running as root, but a child as user 65534 (nobody) cannot run this checkout's Python here: {said[-1]}"
+    return ""
+
+
+def another_user_prefix() -> list[str]:
+    """What to put before a command to run it as another user than the test's files' (skips where none can be)."""
+    if why := why_no_other_user():
+        pytest.skip(why)
+    return ANOTHER_USER

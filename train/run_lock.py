@@ -216,7 +216,8 @@ def _folder_lock(folder: Path, prog: str, clash: str, create: bool, fcntl) -> It
 
 
 def _locked_inside(folder: Path, prog: str, clash: str, fcntl) -> int | None:
-    """The descriptor of the folder's lock file, locked, or None where none can be made or locked there."""
+    """The descriptor of the folder's lock file, locked, or None where none can be made or locked there. Exclusive,
+    also through a read-only descriptor; shared only where NFS refuses that (two such writers, see _lock_exclusive)."""
     import socket
 
     path = folder / LOCK_NAME
@@ -231,12 +232,10 @@ def _locked_inside(folder: Path, prog: str, clash: str, fcntl) -> int | None:
             except OSError:  # a read-only folder, no permission: the machine's lock alone
                 return None
         try:
-            # shared on a read-only descriptor (another user's lock file): NFS takes no exclusive lock on one
-            # (EBADF, and the second writer went on), and a holder's exclusive lock refuses a shared one all the same
-            fcntl.flock(fd, (fcntl.LOCK_EX if writable else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+            _lock_exclusive(fd, writable, fcntl)
         except BlockingIOError:
-            try:
-                who = os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip()
+            try:  # a holder on a read-only descriptor, as this one, could not write its name: it may be a killed one's
+                who = os.pread(fd, 512, 0).decode("utf-8", errors="replace").strip() if writable else ""
             except OSError:
                 who = ""
             os.close(fd)
@@ -258,6 +257,24 @@ def _locked_inside(folder: Path, prog: str, clash: str, fcntl) -> int | None:
             return fd
         os.close(fd)
     return None
+
+
+def _lock_exclusive(fd: int, writable: bool, fcntl) -> None:
+    """flock ``fd`` exclusive, without waiting (BlockingIOError where it is held). A read-only descriptor (another
+    user's lock file, a killed command's) is tried exclusive too: a shared lock there let two such writers both go
+    ahead into one folder. Shared only where the file system refuses an exclusive lock on a read-only descriptor
+    (NFS: EBADF): that still refuses a writer beside an exclusive holder, but two writers that both come to a shared
+    lock there both go on (the case left, with the machine's lock as the one check on one machine)."""
+    import errno
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise
+    except OSError as e:
+        if writable or e.errno not in (errno.EBADF, errno.EINVAL, errno.ENOLCK):
+            raise
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
 
 
 def _release_inside(path: Path, fd: int) -> None:
