@@ -74,7 +74,10 @@ def reach(data: bytes) -> int:
                 bytes_at = _ref(data, at)
                 end = max(end, bytes_at + 4 + _u32(data, bytes_at))
             offset_at, size_at = _field(data, buffer, _OFFSET), _field(data, buffer, _SIZE)
-            if offset_at is not None and size_at is not None and offset_at + 8 <= len(data) and size_at + 8 <= len(data):
+            for at in (offset_at, size_at):
+                if at is not None and at + 8 > len(data):  # a field cut: the bytes end inside it
+                    raise _Past(at + 8)
+            if offset_at is not None and size_at is not None:
                 offset = struct.unpack_from("<Q", data, offset_at)[0]
                 if offset > 1:  # 0 and 1 mean no weights outside the flatbuffer
                     end = max(end, offset + struct.unpack_from("<Q", data, size_at)[0])
