@@ -53,8 +53,10 @@ def test_a_name_in_another_case_that_two_films_share_is_ambiguous(tmp_path):
 
 def test_a_name_typed_in_another_case_finds_its_film_and_an_exact_name_wins_over_its_case_twin(tmp_path):
     _write(tmp_path / "export" / "a" / "p1.png", "a")
-    films, filing = plan([("P1.PNG", "COVID")], tmp_path / "export", tmp_path / "out")
-    assert films == {str(tmp_path / "export" / "a" / "p1.png"): "COVID"} and filing.not_found == []
+    _write(tmp_path / "export" / "Q2.png", "q")
+    films, filing = plan([("P1.PNG", "COVID"), ("q2.PNG", "Normal")], tmp_path / "export", tmp_path / "out")
+    assert films == {str(tmp_path / "export" / "a" / "p1.png"): "COVID", str(tmp_path / "export" / "Q2.png"): "Normal"}
+    assert filing.not_found == []
     _write(tmp_path / "export" / "b" / "P1.png", "b")  # a case twin elsewhere: the exact name is the row's film
     films, filing = plan([("p1.png", "COVID")], tmp_path / "export", tmp_path / "out")
     assert films == {str(tmp_path / "export" / "a" / "p1.png"): "COVID"} and filing.ambiguous == []

@@ -67,6 +67,9 @@ def test_the_advice_names_the_five_commonest_labels_then_how_many_more(tmp_path)
     _labels(tmp_path / "seven", "labels.csv", {"A": 1, "B": 7, "C": 2, "D": 6, "E": 3, "F": 5, "G": 4})
     said = sheet_advice(tmp_path / "seven")
     assert said is not None and "the label: B 7, D 6, F 5, G 4, E 3, and 2 more), " in said
+    _labels(tmp_path / "six", "labels.csv", {"A": 1, "B": 7, "C": 2, "D": 6, "E": 3, "F": 5})
+    said = sheet_advice(tmp_path / "six")
+    assert said is not None and "the label: B 7, D 6, F 5, E 3, C 2, and 1 more), " in said
     _labels(tmp_path / "five", "labels.csv", {"A": 1, "B": 2, "C": 2, "D": 3, "E": 1})
     said = sheet_advice(tmp_path / "five")
     assert said is not None and "the label: D 3, B 2, C 2, A 1, E 1), " in said  # a tie by name; no 'more'
