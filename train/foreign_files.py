@@ -123,7 +123,8 @@ def archive_given(data_dir: Path) -> str | None:
     lower = data_dir.name.lower()
     stem = data_dir.name[:-len(next(s for s in ARCHIVE_SUFFIXES if lower.endswith(s)))] or "data"
     into = data_dir.with_name(stem)
-    module = "zipfile" if lower.endswith(".zip") else "tarfile" if ".t" in lower[-7:] else None
+    # by the suffix it ends in: a 7-Zip'd tar (scans.tar.7z) is no tar to Python ('.t' in its end once said it was)
+    module = "zipfile" if lower.endswith(".zip") else "tarfile" if lower.endswith((".tar", ".tar.gz", ".tgz")) else None
     if module is None:  # .7z, .rar: no unpacker in Python's library
         return (f"data folder {said_name(str(data_dir))} is an archive, not read: unpack it (7-Zip, unar) and give "
                 "the folder in it that holds a sub-folder per class")
