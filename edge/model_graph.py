@@ -5,10 +5,12 @@ instead of giving every film the same, plausible-looking answer."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from edge.figures import fixed
 from edge.input_scale import PIXELS, SCALE_WORDS, SCALES, pixel_span
 from edge.sigmoid_pair import maker, sigmoid_pair
 
@@ -75,7 +77,7 @@ def _fed_levels(detail: dict, scale: str) -> int:
     ``quantization scale / a`` pixels wide over the pixels its range holds."""
     span, q_scale = _input_range(detail), detail["quantization"][0]
     low, high = (min(max(v, 0.0), 255.0) for v in pixel_span(span, scale))
-    return int((high - low) / (q_scale / SCALES[scale][0])) + 1
+    return math.floor((high - low) / (q_scale / SCALES[scale][0]) + 1e-3) + 1  # a float32 scale: 254.99999 steps is 255
 
 
 def input_range_problem(detail: dict, scale: str = PIXELS) -> str | None:
@@ -100,6 +102,9 @@ def input_range_problem(detail: dict, scale: str = PIXELS) -> str | None:
     way = ("leave --input-scale out if the model was trained on the pixels 0..255 as they are, or " if fits == PIXELS
            else f"give --input-scale {fits} if the model was trained on pixels scaled so, or " if fits and fits != scale
            else "")
+    if not clipped:  # calibrated on values the scale does not give: re-calibrating on them is the way, not 0..255
+        return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], {what}: {way}export it with a float32 "
+                "input, or with its input calibrated on the values it was trained on")
     return (f"its input expects values in [{span[0]:.2f}, {span[1]:.2f}], {what}: {way}put the scaling into the model "
             "(e.g. a Rescaling layer first) and export it with a float32 input, or with its input calibrated on 0..255")
 
@@ -112,6 +117,12 @@ def input_range_note(detail: dict, scale: str = PIXELS) -> str | None:
     if span is None:
         return None
     pixels = pixel_span(span, scale)
+    best = max(SCALES, key=lambda s: _matched(*pixel_span(span, s)))
+    if best != scale and _matched(*pixel_span(span, best)) >= 0.9 and _matched(*pixels) < 0.6 and _covered(*pixels) >= 0.5:
+        return (f"its input was calibrated for values {span[0]:.1f} to {span[1]:.1f}, which the pixels "
+                + ("0..255 edge feeds" if scale == PIXELS else f"scaled to {scale}")
+                + f" fill only {fixed(_matched(*pixels), 0, 100)}% of, where --input-scale {best} fills it: check "
+                "which scale the model was trained on")
     if _covered(*pixels) < 0.5 or (pixels[0] <= RANGE_SLACK and pixels[1] >= 255 - RANGE_SLACK):
         return None
     low, high = max(pixels[0], 0.0), min(pixels[1], 255.0)

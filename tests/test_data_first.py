@@ -87,3 +87,9 @@ def test_a_good_folder_passes_saying_nothing_and_a_bad_one_says_its_notes_first(
     (tmp_path / "run" / "run.json").write_text("{}")  # a finished run keeps its split: the run says what it does
     check_films_found(TrainSettings(data=str(tmp_path / "pacs"), out=tmp_path / "run"), said.append)
     check_films_found(TrainSettings(data="synthetic", out=tmp_path / "run"), said.append)  # made in the run
+
+
+def test_a_folder_per_patient_given_with_add_data_names_both_folders():
+    """The counts hold --add-data's films too, and the refusal named --data alone (session 69's second review)."""
+    said = too_few_to_split({f"PAT{p:04d}": 1 for p in range(8)}, ["pacs", "more pacs"])
+    assert said is not None and " in pacs and more pacs hold fewer than 3 films each" in said

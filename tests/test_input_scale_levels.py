@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from edge.model_graph import FEW_FED, input_range_problem
+from edge.model_graph import FEW_FED, input_range_note, input_range_problem
 
 CALIBRATED_0_255 = [{"dtype": np.int8, "quantization": (1.0, -128)}, {"dtype": np.uint8, "quantization": (1.0, 0)}]
 
@@ -44,3 +44,26 @@ def test_a_step_just_fine_enough_loads_and_one_just_too_coarse_is_refused():
 def test_a_clipping_scale_still_names_the_one_that_fits():
     why = input_range_problem({"dtype": np.int8, "quantization": (1 / 255, -128)}, "0..255")
     assert "not the pixels 0..255 edge feeds" in why and "give --input-scale 0..1" in why
+
+
+def test_the_coarse_refusal_does_not_advise_what_the_input_already_is():
+    """An input calibrated on 0..255 was told to be exported 'with its input calibrated on 0..255' (session 69's
+    second review)."""
+    why = input_range_problem({"dtype": np.int8, "quantization": (1.0, -128)}, "0..1")
+    assert "calibrated on 0..255" not in why and why.endswith("calibrated on the values it was trained on")
+
+
+def test_an_input_calibrated_on_minus_1_1_fed_0_1_is_noted_with_the_scale_that_fills_it():
+    """It reaches 128 levels, above FEW_FED, and loaded silently, using half its range (session 69's second review)."""
+    detail = {"dtype": np.int8, "quantization": (2 / 255, 0)}
+    assert input_range_problem(detail, "0..1") is None
+    note = input_range_note(detail, "0..1")
+    assert note is not None and "fill only 50% of, where --input-scale -1..1 fills it" in note
+    assert input_range_note(detail, "-1..1") is None
+
+
+def test_a_float32_scale_of_one_step_a_pixel_counts_every_level():
+    """Runtimes give the scale as float32: 1/255 fed 0..1 is 254.99996 steps, counted 256 levels, not 255."""
+    from edge.model_graph import _fed_levels
+
+    assert _fed_levels({"dtype": np.uint8, "quantization": (float(np.float32(1 / 255)), 0)}, "0..1") == 256
