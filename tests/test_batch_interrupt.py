@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from edge.batch import Result
-from edge.stopped_batch import first_unanswered, stopped_words
+from edge.stopped_batch import batch_stopped, first_unanswered, stopped_words
 
 ROOT = Path(__file__).resolve().parents[1]
 FILMS = 1000  # more --json answers than a pipe holds: the batch waits on its reader, and cannot end before the stop
@@ -82,6 +82,9 @@ def test_the_first_unanswered_file_is_counted_in_the_order_given_not_by_position
     # a film that ran out of memory beside others is answered last: the one it left is the first not answered
     assert first_unanswered([Path("a.png"), Path("b.png"), Path("c.png")], [], ["b.png", "c.png"]) == (3, "a.png")
     assert first_unanswered([Path("a.png")], [], ["a.png"]) == (1, None)
+    # a film given twice is answered twice: once answered, its second place is the first not answered
+    assert first_unanswered([Path("a.png"), Path("a.png")], [], ["a.png"]) == (2, "a.png")
+    assert first_unanswered([Path("a.png"), Path("a.png")], [], ["a.png", "a.png"]) == (2, None)
 
 
 def test_the_stop_line_says_answers_not_files_written():
@@ -91,6 +94,25 @@ def test_the_stop_line_says_answers_not_files_written():
     assert stopped_words(1, 2, "b.png").endswith("the other one was not, from b.png on (in the order given): give "
                                                  "edge-classify those again")
     assert stopped_words(3, 3, None) == "interrupted after 3 of 3 files were answered"
+
+
+def test_a_stopped_batch_says_its_summary_maps_and_stop_on_stderr_and_exits_130(capsys):
+    paths = [Path("a.png"), Path("b.png"), Path("c.png")]
+    stop = batch_stopped("2 files: 2 COVID", "2 maps written to maps/", 2, paths, [], ["a.png", "b.png"])
+    assert stop.exit_code == 130
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines() == [
+        "edge-classify: summary: 2 files: 2 COVID", "edge-classify: 2 maps written to maps/",
+        "edge-classify: error: interrupted after 2 of 3 files were answered; the other one was not, from c.png on (in "
+        "the order given): give edge-classify those again"]
+
+
+@pytest.mark.parametrize("total, answered", [(None, 1), ("0 files", 0)])
+def test_a_stopped_batch_says_no_summary_without_one_or_without_answers(capsys, total, answered):
+    stop = batch_stopped(total, None, answered, [Path("a.png"), Path("b.png")], [], ["a.png"][:answered])
+    assert stop.exit_code == 130
+    _, err = capsys.readouterr()
+    assert len(err.splitlines()) == 1 and err.startswith("edge-classify: error: interrupted after"), err
 
 
 def test_a_stop_before_any_film_speaks_of_answers_not_files(model):

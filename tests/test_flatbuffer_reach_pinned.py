@@ -30,7 +30,8 @@ def _table(fields: dict[int, bytes], *, slots: int | None = None) -> tuple[bytes
 
 def model(buffers: list[dict[str, int]], *, root_slots: int = 5) -> bytes:
     """A flatbuffer whose root table's field 4 (Model.buffers) holds ``buffers``: each {'data': n} (a vector of n
-    bytes), {'offset': o, 'size': s} (weights after the flatbuffer), or {} (no weights). The data vectors come last,
+    bytes), {'offset': o, 'size': s} (weights after the flatbuffer; either alone: a Buffer missing the other), or {}
+    (no weights). The data vectors come last,
     in order, so a model with data ends exactly where its last vector does."""
     out = bytearray(_u32(0))  # the root offset: to the root table, after its vtable
     root, where = _table({4: _u32(0)} if root_slots > 4 else {}, slots=root_slots)
@@ -50,7 +51,9 @@ def model(buffers: list[dict[str, int]], *, root_slots: int = 5) -> bytes:
         if "data" in b:
             fields[0] = _u32(0)
         if "offset" in b:
-            fields[1], fields[2] = struct.pack("<Q", b["offset"]), struct.pack("<Q", b["size"])
+            fields[1] = struct.pack("<Q", b["offset"])
+        if "size" in b:
+            fields[2] = struct.pack("<Q", b["size"])
         table, where = _table(fields, slots=3)
         start = len(out)
         out += table
@@ -133,6 +136,7 @@ def test_a_file_cut_inside_an_offset_or_size_field_is_cut_short():
     assert reach(data) == 109
     for cut in range(size_at - 8, size_at + 8):  # inside the offset field, then inside the size field
         assert reach(data[:cut]) > cut and cut_short(data[:cut]) is not None
+        assert reach(data[:cut]) == (size_at if cut < size_at else size_at + 8), cut  # where the field cut ends
     assert reach(data[:size_at + 8]) == 109
 
 
@@ -170,3 +174,34 @@ def test_a_vtable_past_the_end_reaches_past_it():
 def test_empty_and_tiny_bytes_reach_past_their_end():
     assert reach(b"") == 4 and reach(b"\0\0\0") == 4
     assert reach(b"\0" * 4) == 4  # the root at byte 0, its vtable there too: 0 bytes long, no field 4
+
+
+@pytest.mark.parametrize("fields", [{"offset": 100}, {"size": 100}])
+def test_an_offset_without_its_size_or_a_size_without_its_offset_reaches_nothing_after(fields):
+    """Weights after the flatbuffer need both fields; a Buffer with one alone (nothing writes it) is read as none."""
+    data = model([fields])
+    assert reach(data) == reach(model([{}])) < len(data) and cut_short(data) is None
+
+
+def test_a_vtable_at_byte_0_is_read_not_damaged():
+    data = _u32(8) + b"\0" * 4 + struct.pack("<i", 8) + b"\0" * 8  # the root at 8, its vtable at 0: 8 bytes, no field 4
+    assert reach(data) == 12  # the root's soffset's end, not the file's 20 bytes (a damaged file's)
+
+
+def test_a_vtable_cut_inside_its_first_4_bytes_reaches_one_past_the_end():
+    data = bytearray(model([{"data": 8}]))
+    root = struct.unpack_from("<I", data, 0)[0]
+    data[root:root + 4] = struct.pack("<i", root - (len(data) - 3))  # its size read, its table size cut
+    assert reach(bytes(data)) == len(data) + 1
+
+
+def _vtable_last() -> bytes:
+    """A root table at 4 whose 14-byte vtable ends the file (field 4's slot its last 2 bytes, 0: no buffers)."""
+    return _u32(4) + struct.pack("<i", 4 - 8) + struct.pack("<HH", 14, 4) + b"\0" * 10
+
+
+def test_a_vtable_whose_slot_ends_the_file_is_read_and_one_cut_inside_its_slot_reaches_the_slots_end():
+    data = _vtable_last()
+    assert len(data) == 22 and reach(data) == 8 and cut_short(data) is None  # the slot read: no field 4
+    assert reach(data[:21]) == 22 and reach(data[:20]) == 22  # field 4's slot cut: where it would end
+    assert reach(data[:18]) == 22  # the slot wholly gone
