@@ -205,7 +205,7 @@ def test_a_run_being_written_is_said_to_be_written_not_stopped(tiny_run, tmp_pat
     retrained RUN said 'a cxr-train there stopped ... run its cxr-train command again': a third writer, for a run
     that was still being written."""
     pytest.importorskip("fcntl", reason="advisory locks (fcntl) are POSIX-only")
-    import train.run_lock as run_lock
+    import train.machine_lock as machine_lock
     from convert.evaluate_cli import evaluate_app
     from edge.preprocess import PreprocessConfig
     from train.data import DataError
@@ -220,7 +220,7 @@ def test_a_run_being_written_is_said_to_be_written_not_stopped(tiny_run, tmp_pat
     for host in ("this", "another"):
         with run_folder_lock(run, "cxr-train"):
             if host == "another":  # its lock in another /tmp: the folder's own lock tells
-                monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "tmp-of-this"))
+                monkeypatch.setattr(machine_lock, "lock_folder_path", lambda: str(tmp_path / "tmp-of-this"))
             r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), _data(tiny_run), *ARGS,
                                                   "--out", str(tmp_path / "r")])
             assert r.exit_code == 2 and f"{run} is being written by cxr-train (process {os.getpid()}" in r.output, r.output

@@ -190,7 +190,7 @@ def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
     went on without a lock, so two commands wrote one run folder at once. flock needs no write access."""
     import builtins
 
-    import train.run_lock as run_lock
+    import train.machine_lock as machine_lock
 
     def as_another_user(path, mode="r", *args, **kwargs):
         if "a" in mode or "w" in mode:
@@ -199,7 +199,7 @@ def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
 
     run = tmp_path / "run"
     with run_folder_lock(run, "cxr-train"):
-        monkeypatch.setattr(run_lock, "open", as_another_user, raising=False)
+        monkeypatch.setattr(machine_lock, "open", as_another_user, raising=False)
         with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
             with run_folder_lock(run, "cxr-convert"):
                 pass
@@ -211,19 +211,19 @@ def test_a_lock_that_cannot_be_taken_is_said_not_skipped_silently(tmp_path, monk
     """Where the lock file could not be opened (a read-only /tmp, out of inodes, another user's lock folder the
     chmod failed on), the lock was skipped without a word: two cxr-convert into one run folder both ran and both
     said "report: ...". The command goes on, and says that it is unguarded."""
-    import train.run_lock as run_lock
+    import train.machine_lock as machine_lock
 
     def unopenable(path, mode="r", *args, **kwargs):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(run_lock, "open", unopenable, raising=False)
+    monkeypatch.setattr(machine_lock, "open", unopenable, raising=False)
     ran = []
     with run_folder_lock(tmp_path / "run", "cxr-convert"):
         ran.append(True)
     assert ran == [True]
     err = capsys.readouterr().err
     assert err.startswith("cxr-convert: warning: cannot take the lock in ") and err.count("\n") == 1, err
-    assert (f"{run_lock.LOCKS} (No space left on device): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare "
+    assert (f"{machine_lock.LOCKS} (No space left on device): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare "
             f"writing {tmp_path / 'run'} at the same time would not be stopped\n") in err, err
 
 
@@ -260,11 +260,11 @@ def test_the_default_recipes_teacher_folder_is_locked_while_it_is_written_and_re
 
 def _as_host(monkeypatch, tmp_path, name):
     """Stand for another machine (or a container with its own /tmp): a lock folder of its own."""
-    import train.run_lock as run_lock
+    import train.machine_lock as machine_lock
 
     locks = tmp_path / f"tmp-of-{name}"
     locks.mkdir(exist_ok=True)
-    monkeypatch.setattr(run_lock, "lock_folder", lambda: locks)
+    monkeypatch.setattr(machine_lock, "lock_folder", lambda: locks)
 
 
 def test_a_run_folder_written_from_another_host_refuses_a_second_writer(tmp_path, monkeypatch):

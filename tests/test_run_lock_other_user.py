@@ -27,9 +27,10 @@ KILLED = "cxr-train (process 4242 on elsewhere)"  # what the killed root command
 # HOLD is set, "held" and holds the lock until its stdin closes
 WRITER = textwrap.dedent("""
     import json, sys
+    import train.machine_lock as machine_lock
     import train.run_lock as run_lock
     run, locks, hold = sys.argv[1:4]
-    run_lock.lock_folder_path = lambda: locks
+    machine_lock.lock_folder_path = lambda: locks
     try:
         with run_lock.run_folder_lock(run, "cxr-train"):
             print(json.dumps({"went_on": True, "said": ""}), flush=True)
@@ -93,7 +94,7 @@ def test_shared_only_where_the_file_system_refuses_an_exclusive_lock_on_a_read_o
     import fcntl
     from types import SimpleNamespace
 
-    import train.run_lock as run_lock
+    import train.folder_lock as folder_lock
 
     taken = []
 
@@ -109,10 +110,10 @@ def test_shared_only_where_the_file_system_refuses_an_exclusive_lock_on_a_read_o
     try:
         if writable:
             with pytest.raises(OSError, match="Bad file descriptor"):
-                run_lock._lock_exclusive(fd, writable, nfs)
+                folder_lock._lock_exclusive(fd, writable, nfs)
             assert taken == []
         else:
-            run_lock._lock_exclusive(fd, writable, nfs)
+            folder_lock._lock_exclusive(fd, writable, nfs)
             assert taken == [fcntl.LOCK_SH | fcntl.LOCK_NB]
     finally:
         os.close(fd)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import train.machine_lock as machine_lock
 import train.run_lock as run_lock
 from train.run_lock import RunFolderBusy, run_folder_lock, writer_of
 
@@ -25,9 +26,10 @@ def _holder(folder: Path, prog: str, locks: Path | None = None, create: bool = F
     """A second process holding ``folder``'s lock as ``prog`` (its machine's locks in ``locks``: another host's)."""
     code = textwrap.dedent(f"""
         import sys
+        import train.machine_lock as machine_lock
         import train.run_lock as run_lock
         if {str(locks) if locks else None!r}:
-            run_lock.lock_folder_path = lambda: {str(locks)!r}
+            machine_lock.lock_folder_path = lambda: {str(locks)!r}
         with run_lock.run_folder_lock({str(folder)!r}, {prog!r}, create={create!r}):
             print("held", flush=True)
             sys.stdin.readline()
@@ -44,8 +46,8 @@ def _let_go(p: subprocess.Popen) -> None:
 
 
 def test_the_lock_folder_is_made_open_to_every_user_where_it_is_not_there(tmp_path, monkeypatch):
-    monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "locks"))
-    made = run_lock.lock_folder()
+    monkeypatch.setattr(machine_lock, "lock_folder_path", lambda: str(tmp_path / "locks"))
+    made = machine_lock.lock_folder()
     assert made == tmp_path / "locks" and made.is_dir()
     assert made.stat().st_mode & 0o7777 == 0o1777  # sticky: each user's lock file stays its maker's
 
@@ -92,7 +94,7 @@ def test_what_a_killed_writer_left_is_cleared_under_the_folders_lock_alone(tmp_p
     """Where this machine's lock cannot be taken (said in a warning), the folder's own lock still keeps others out:
     a killed writer's stage is cleared all the same."""
     (tmp_path / "a-file").write_text("x")
-    monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "a-file" / "locks"))
+    monkeypatch.setattr(machine_lock, "lock_folder_path", lambda: str(tmp_path / "a-file" / "locks"))
     run = tmp_path / "run"
     stage = run / ".staging-0123456789abcdef"
     stage.mkdir(parents=True)
@@ -152,9 +154,9 @@ def test_a_folder_not_made_yet_is_one_lock_through_a_linked_parent(tmp_path):
 
 
 def test_the_holders_name_replaces_a_longer_one_a_past_holder_left(tmp_path, monkeypatch):
-    monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "locks"))
+    monkeypatch.setattr(machine_lock, "lock_folder_path", lambda: str(tmp_path / "locks"))
     run = tmp_path / "not-yet"
-    left = run_lock.lock_folder() / run_lock._machine_lock_name(run)
+    left = machine_lock.lock_folder() / machine_lock.machine_lock_name(run)
     left.write_text("cxr-evaluate (process 4294967295) and a long tail")
     with run_folder_lock(run, "cxr-train"):
         assert writer_of(run) == f"cxr-train (process {os.getpid()})"  # a probe's descriptor: another lock
@@ -165,7 +167,7 @@ def test_nothing_is_cleared_where_neither_lock_could_be_taken(tmp_path, monkeypa
     import errno
 
     (tmp_path / "a-file").write_text("x")
-    monkeypatch.setattr(run_lock, "lock_folder_path", lambda: str(tmp_path / "a-file" / "locks"))
+    monkeypatch.setattr(machine_lock, "lock_folder_path", lambda: str(tmp_path / "a-file" / "locks"))
     real_open = os.open
 
     def read_only(path, flags, *args, **kwargs):

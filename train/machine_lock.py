@@ -1,0 +1,73 @@
+"""This machine's lock on a run folder, in /tmp (train.run_lock takes it with the folder's own, train.folder_lock):
+one lock file per folder, by its resolved path, which needs no folder (it may not exist yet)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from edge.output import said_name
+from train.folder_busy import busy
+
+LOCKS = "cxr-edge-locks"
+
+
+def lock_folder() -> Path:
+    """/tmp/cxr-edge-locks: one place for every command on this machine. Under TMPDIR, a batch
+    scheduler's per-job temporary folder (SLURM) gave two jobs two locks for one run folder. Open to
+    every user, as /tmp is (each lock file stays its maker's)."""
+    locks = Path(lock_folder_path())
+    if not locks.is_dir():
+        locks.mkdir(exist_ok=True)
+        try:
+            locks.chmod(0o1777)
+        except OSError:
+            pass
+    return locks
+
+
+def lock_folder_path() -> str:
+    """Where lock_folder keeps the locks, without making it."""
+    base = Path("/tmp") if os.name == "posix" and os.path.isdir("/tmp") else Path(tempfile.gettempdir())
+    return str(base / LOCKS)
+
+
+def machine_lock_name(folder: Path) -> str:
+    """The name of ``folder``'s lock file in /tmp: by its resolved path, so that any spelling of it is one lock."""
+    return hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:20] + ".lock"
+
+
+@contextmanager
+def hold_machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bool]:
+    """The lock in /tmp; yields whether it is held."""
+    try:
+        path = lock_folder() / machine_lock_name(folder)
+        try:
+            f = open(path, "a+", encoding="utf-8")
+        except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
+            f = open(path, "r", encoding="utf-8")
+    except OSError as e:  # a read-only /tmp, out of inodes, another user's folder: the command goes on, said
+        print(f"{prog}: warning: cannot take the lock in {said_name(str(lock_folder_path()))} ({e.strerror or e}): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare writing {said_name(str(folder))} at "
+              "the same time would not be stopped", file=sys.stderr)
+        yield False
+        return
+    with f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            raise busy(folder, f.read().strip(), clash) from None
+        if f.writable():
+            f.seek(0)
+            f.truncate()
+            f.write(f"{prog} (process {os.getpid()})")
+            f.flush()
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
