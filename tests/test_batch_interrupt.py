@@ -39,13 +39,19 @@ def many(tmp_path_factory) -> Path:
     return folder
 
 
+def _as_at_a_terminal() -> None:
+    """A child's Ctrl-C as at a terminal: a suite started as a background job (CI's `.ci/run &`) inherits SIGINT
+    ignored, and a Python started so never raises KeyboardInterrupt (tests/test_interrupts.py; CI caught it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _stopped(model: Path, folder: Path, *args: str) -> tuple[int, list[str], str]:
     """edge-classify FOLDER --json, sent SIGINT once its first answer is read: its exit code, answers and stderr.
     Block-buffered (no PYTHONUNBUFFERED): each answer leaves as written_to_stdout flushes it."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen([sys.executable, "-m", "edge.cli", str(folder), "--threads", "1", "--json",
                              "--model", str(model), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_as_at_a_terminal)
     try:
         first = proc.stdout.readline()
         assert first.startswith("{"), first
@@ -120,7 +126,8 @@ def test_a_stop_before_any_film_speaks_of_answers_not_files(model):
     and writes none but --explain's maps."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen([sys.executable, "-m", "edge.cli", "-", "--model", str(model)], cwd=ROOT, env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_at_a_terminal)
     try:
         while "not a medical device" not in (ln := proc.stderr.readline()):  # loaded: stdin is read next
             assert ln, "edge-classify ended before reading stdin"
