@@ -15,7 +15,6 @@ import argparse
 import csv
 import errno
 import filecmp
-import io
 import os
 import shutil
 import sys
@@ -25,8 +24,8 @@ from pathlib import Path
 from edge.controls import CONTROL
 from edge.output import said_name
 from edge.shell_words import command_text
-from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sorted_folder
-from train.manifest_text import decode, separator
+from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
+from train.manifest_text import decode
 from train.side_file import SideFileError, read_side_file
 
 SHOWN = 3  # names shown of each kind of row left out
@@ -65,15 +64,10 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None) ->
         raise SheetError(str(e)) from None
     except OSError as e:
         raise SheetError(f"{said_name(str(path))} cannot be read: {e.strerror or e}") from None
-    delimiter, skip = separator(text)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text)))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip:]
+        rows = sheet_rows(text)
     except csv.Error as e:
         raise SheetError(f"{said_name(str(path))} cannot be read as CSV: {e}") from None
-    finally:
-        csv.field_size_limit(limit)
     header = [h.strip() for h in rows[0]] if rows else []
     fc = column(header, (file_column,) if file_column else FILE_COLUMNS)
     lc = column(header, (label_column,) if label_column else LABEL_COLUMNS)

@@ -35,7 +35,6 @@ class LabelSheet:
     path: Path
     file_column: str
     label_column: str
-    delimiter: str
     labels: dict[str, int]  # label -> rows read (of the sheet's head)
 
 
@@ -50,6 +49,18 @@ def column(header: list[str], names: tuple[str, ...]) -> str | None:
     return next((n if n in header else keys[_key(n)] for n in names if n in header or _key(n) in keys), None)
 
 
+def sheet_rows(text: str) -> list[list[str]]:
+    """A sheet's rows, its separator told as MANIFEST.csv's is (comma, semicolon or tab; Excel's 'sep=' line left
+    out); csv.Error where it is no CSV."""
+    delimiter, skip = separator(text)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text)))  # a sheet's cell may be longer than csv's default 128 KiB
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip:]
+    finally:
+        csv.field_size_limit(limit)
+
+
 def read_label_sheet(path: Path) -> LabelSheet | None:
     """``path`` as a sheet of labels (a file column whose names are films' and a label column), or None."""
     from train.side_file import SideFileError, read_side_file
@@ -58,10 +69,8 @@ def read_label_sheet(path: Path) -> LabelSheet | None:
         data = read_side_file(path, head=HEAD_BYTES)
     except (OSError, SideFileError):
         return None
-    text = decode(data[:data.rfind(b"\n")] if len(data) >= HEAD_BYTES else data)  # as train.file_by_label reads it
-    delimiter, skip = separator(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip:]
+    try:  # as train.file_by_label reads it
+        rows = sheet_rows(decode(data[:data.rfind(b"\n")] if len(data) >= HEAD_BYTES else data))
     except csv.Error:
         return None
     if len(rows) < 2:
@@ -78,7 +87,7 @@ def read_label_sheet(path: Path) -> LabelSheet | None:
     for r in body:
         if label := r[li].strip():
             labels[label] = labels.get(label, 0) + 1
-    return LabelSheet(Path(path), file_column, label_column, delimiter, labels) if labels else None
+    return LabelSheet(Path(path), file_column, label_column, labels) if labels else None
 
 
 def label_sheets(data_dir: Path) -> list[LabelSheet]:
