@@ -10,6 +10,11 @@ dithered, holds 83.1% at one of them (its borders trimmed); a real film pasted s
 it holds the film's spread. Over the 1,372 cxr-dev films as read, the most at one level is 28.9% of the pixels inside
 their uniform borders (40.1% of the whole film), and the narrowest spread of the rest 88 levels.
 
+A cover page of anti-aliased text on black (24 to 96 pixels a letter) passed: its letters' edges span 0..255. So a
+rest of wide spread is refused too where it is thin strokes: under SOLID of it lies INSIDE pixels or more inside a
+stroke, all ways (text at 24 pixels: 0.1%, at 96: 45%), where a cxr-dev film pasted small on a blank holds 63% or more
+(each film of every sixth, at an eighth of its size; 77% at a quarter). Text 150 pixels a letter (63%) still passes.
+
 Looked at where the model looks, inside the uniform borders (edge.borders_contrast, as edge.preprocess trims them): a
 dithered film letterboxed in flat black is mostly black before the trim. A film whose every level holds under
 MOST_SAMPLED of every STRIDE-th row cannot hold ONE_LEVEL of all its rows at one level (the others, at most 10% of the
@@ -28,6 +33,9 @@ from edge.wide_pixels import value_counts
 # A film with this share of its pixels (inside its uniform borders) at one grey level is looked at for a box on a blank.
 ONE_LEVEL = 0.9
 STRIDE = 4
+# The rest is strokes (text, lines, dots) where under SOLID of it lies INSIDE pixels or more from the blank, all ways.
+INSIDE = 2
+SOLID = 0.5
 MOST_SAMPLED = 1 - STRIDE * (1 - ONE_LEVEL)
 
 
@@ -48,10 +56,32 @@ def box_on_blank_fault(gray: np.ndarray) -> str | None:
     else:
         lo, hi = counted_spread(counts)
         if hi - lo + 1 >= FEW_LEVELS:
-            return None
-        rest = f"the rest spans {counted(hi - lo + 1, 'grey level')} ({lo}" + (f" to {hi})" if hi > lo else ")")
+            solid = solid_share(film != level)
+            if solid >= SOLID:
+                return None
+            rest = (f"the rest is thin strokes, text, lines or dots ({'0' if solid == 0 else fixed(solid, 1, 100)}% of "
+                    f"it lies {INSIDE} pixels or more inside a stroke)")
+        else:
+            rest = f"the rest spans {counted(hi - lo + 1, 'grey level')} ({lo}" + (f" to {hi})" if hi > lo else ")")
     inside = "" if film.shape == gray.shape else " inside its uniform borders"
     return (f"nearly blank: {'100' if share == 1 else fixed(share, 1, 100)}% of the film{inside} is one grey level "
             f"({level}) and {rest}, where a chest film holds under half at one level and spans 80 or more: a box or "
             "a label on a blank, no film to classify; check that the file is the film meant (not a cover page, a mask "
             "or an empty frame) and export the film again from its source")
+
+
+def solid_share(rest: np.ndarray) -> float:
+    """The share of ``rest``'s True pixels whose every neighbour up to INSIDE pixels away, all ways, is also True: near
+    1 for a film pasted small (its block is solid), near 0 for anti-aliased text, lines or dots, however many grey
+    levels their edges hold. Eroded by boolean ANDs of shifted views, row then column: no wider array than ``rest``."""
+    k = 2 * INSIDE + 1
+    total = int(np.count_nonzero(rest))
+    if total == 0 or min(rest.shape) < k:
+        return 0.0
+    rows = rest[:, : rest.shape[1] - k + 1].copy()
+    for i in range(1, k):
+        rows &= rest[:, i : i + rows.shape[1]]
+    both = rows[: rows.shape[0] - k + 1].copy()
+    for i in range(1, k):
+        both &= rows[i : i + both.shape[0]]
+    return int(np.count_nonzero(both)) / total

@@ -31,7 +31,8 @@ def test_a_film_of_many_levels_costs_one_histogram_of_a_quarter_of_its_rows(monk
 
 def test_a_film_over_the_sampled_bound_is_counted_whole(monkeypatch):
     gray = np.zeros((400, 100), np.uint8)
-    gray[:, :30] = np.arange(30, dtype=np.uint8)[None, :] * 8 + 1
+    # columns of 8-level steps, each varying by 8 down its rows: not a flat border, so nothing is trimmed
+    gray[:, :30] = np.arange(30, dtype=np.uint8)[None, :] * 8 + 1 + (np.arange(400, dtype=np.uint8)[:, None] % 2) * 8
     gray[::2, 99] = 255  # no uniform border to trim
     sizes = _spied(monkeypatch)
     assert bob.box_on_blank_fault(gray) is None  # 70% at one level: looked at whole, under 90%
@@ -45,10 +46,13 @@ def test_a_film_of_one_pixel_is_one_grey_level_and_nothing_else():
 
 
 def _rest_of(levels: int) -> np.ndarray:
-    """A black film with 100 pixels at each of ``levels`` grey levels from 100, scattered (nothing trimmed)."""
+    """A black film with 100 pixels at each of ``levels`` grey levels from 100, in bands of one solid 40-wide block in
+    its top left corner (a wide rest is read only where it is no thin strokes), one pixel in the opposite corner
+    keeping the black from being trimmed."""
     gray = np.zeros((200, 200), np.uint8)
     rest = np.repeat(np.arange(100, 100 + levels, dtype=np.uint8), 100)
-    gray.flat[np.arange(rest.size) * 7 + 3] = rest
+    gray.flat[(np.arange(rest.size) // 40) * 200 + np.arange(rest.size) % 40] = rest
+    gray[-1, -1] = 100
     return gray
 
 

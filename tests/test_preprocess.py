@@ -238,9 +238,13 @@ def test_a_blank_image_is_refused_not_labelled():
     mostly[0, :90] = 200  # 99.1% black
     with pytest.raises(ImageError, match=r"blank image: 99\.1% of its pixels"):
         load_bytes(_png(mostly))
-    mostly[:2] = np.linspace(20, 220, 100).astype(np.uint8)  # 98% black, 2% of something: a film, however odd
+    mostly[:2] = np.linspace(20, 220, 100).astype(np.uint8)  # 98% black, 2% a line of many levels: thin strokes
+    with pytest.raises(ImageError, match=r"^nearly blank: .* the rest is thin strokes"):
+        load_bytes(_png(mostly))
+    mostly[:2] = 0
+    mostly[-15:, -20:] = np.linspace(20, 220, 20).astype(np.uint8)  # 97% black, 3% a solid patch: a film, however odd
     assert load_bytes(_png(mostly)).shape == (100, 100)
-    mostly[:2] = 200  # 2% of one level: a box on a blank (edge.box_on_blank, tests/test_box_on_blank.py)
+    mostly[-15:, -20:] = 200  # 3% of one level: a box on a blank (edge.box_on_blank, tests/test_box_on_blank.py)
     with pytest.raises(ImageError, match=r"^nearly blank: "):
         load_bytes(_png(mostly))
 
