@@ -20,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from edge.cliutil import EXIT_PIPE_CLOSED
 from edge.controls import CONTROL
 from edge.output import said_name
 from train.filing import Filing, summary
@@ -210,5 +211,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, ended quietly where the reader of standard output went away (``... | head -3``), as edge-classify
+    is (edge.cliutil): the films are filed by then, and a BrokenPipeError's traceback said the command had failed."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush at exit finds no pipe
+        return EXIT_PIPE_CLOSED
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
