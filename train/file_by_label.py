@@ -26,6 +26,7 @@ from edge.output import said_name
 from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.manifest_text import decode
+from train.split_labels import split_column_problem
 from train.side_file import SideFileError, read_side_file
 
 # a hard link that the disk refuses for good (another disk, FAT/exFAT, a share without links): copies from then on
@@ -59,6 +60,8 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None) ->
                                if not found)
         raise SheetError(f"{said_name(str(path))} has no {missing} (its columns: {', '.join(map(repr, header[:12])) or 'none'}"
                          f"{', ...' if len(header) > 12 else ''}): name them with --file-column and --label-column")
+    if problem := split_column_problem(header, rows[1:], fc, lc, LABEL_COLUMNS):
+        raise SheetError(f"{said_name(str(path))}: {problem}")
     fi, li = header.index(fc), header.index(lc)
     return fc, lc, [(r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else "")
                     for r in rows[1:] if any(v.strip() for v in r)]
