@@ -104,6 +104,26 @@ def lacks_image_suffix(path: str, name: str) -> str | None:
     return None if head is None else image_format(head)
 
 
+def film_or_lost_suffix(path: str, name: str) -> tuple[bool, str | None]:
+    """(:func:`is_image_file`, :func:`lacks_image_suffix`) of a listed file, its first bytes read once: a PACS
+    export's structured reports and films without their suffix were read twice, once for each question (a round
+    trip per file on a share), by a discovery that asks the second of each file that is no film."""
+    if is_image_name(name) or not may_be_dicom_name(name):
+        return is_image_file(path, name), None
+    from edge.dicom_start import dicom_start
+    from edge.image_magic import image_format
+
+    try:
+        head = read_head(path)
+    except OSError:
+        return True, None  # there but unreadable: listed, so that its error is said (has_dicom_magic's None)
+    if head is None:
+        return False, None
+    if dicom_start(head) and dicom_film(head):
+        return True, None
+    return False, None if name.endswith(":Zone.Identifier") else image_format(head)
+
+
 def head_bytes(path: str) -> bytes | None:
     """The first bytes of ``path`` (a DICOM preamble and its DICM mark), or None where it cannot be read."""
     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from edge.figures import counted
-from edge.film_files import is_image_file, is_image_name, lacks_image_suffix
+from edge.film_files import film_or_lost_suffix, is_image_name
 from edge.names import is_text
 from edge.output import said_name
 from train.class_folders import (GIVEN_SPLIT_DIRS, case_twins, class_dirs, class_folder_names, given_split_dirs,
@@ -195,9 +195,10 @@ def _class_folders(root: Path, data_dir: Path, out: Path | None = None, log: Cal
         for dirpath, filenames in film_folders(class_dir, out, log, data_dir=data_dir):  # masks, hidden, run folders, links up
             for name in filenames:
                 path = os.path.join(dirpath, name)
-                if is_image_file(path, name):  # by suffix, or DICOM by content
+                film, what = film_or_lost_suffix(path, name)  # by suffix, or DICOM by content; its bytes read once
+                if film:
                     yield Item(Path(path).relative_to(data_dir).as_posix(), class_dir.name)
                 elif archives is not None and is_archive_name(name):
                     archives.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name))
-                elif passed is not None and (what := lacks_image_suffix(path, name)):
+                elif passed is not None and what:
                     passed.append((Path(path).relative_to(data_dir).as_posix(), class_dir.name, what))

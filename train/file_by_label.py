@@ -18,40 +18,23 @@ import filecmp
 import os
 import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from edge.cliutil import EXIT_PIPE_CLOSED
 from edge.controls import CONTROL
 from edge.output import said_name
-from edge.shell_words import command_text
+from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.manifest_text import decode
+from train.split_labels import split_column_problem
 from train.side_file import SideFileError, read_side_file
 
-SHOWN = 3  # names shown of each kind of row left out
 # a hard link that the disk refuses for good (another disk, FAT/exFAT, a share without links): copies from then on
 NO_LINKS = {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EACCES}
 
 
 class SheetError(ValueError):
     """A sheet that gives no films to file: not readable, or without the file or label column. Says why."""
-
-
-@dataclass
-class Filing:
-    """What one run of the command did and left out: the lines of its summary."""
-    filed: dict[str, int] = field(default_factory=dict)  # class folder -> films filed there (or there already)
-    made: int = 0  # links or copies made by this run (the rest were there from an earlier one)
-    copied: str = ""  # why the films were copied, not linked ('' while linked)
-    not_found: list[str] = field(default_factory=list)  # rows' file names found nowhere under the sheet's folder
-    ambiguous: list[str] = field(default_factory=list)  # names two films or more there share
-    twice: list[str] = field(default_factory=list)  # films named by two rows or more (filed once if alike)
-    conflicting: list[str] = field(default_factory=list)  # ... of them, the ones given different labels
-    multi: list[str] = field(default_factory=list)  # rows with several labels, 'A|B'
-    no_label: int = 0
-    renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
-    kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
-    stopped: str = ""  # why filing stopped part way (a full disk)
 
 
 def read_sheet(path: Path, file_column: str | None, label_column: str | None) -> tuple[str, str, list[tuple[str, str]]]:
@@ -77,6 +60,8 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None) ->
                                if not found)
         raise SheetError(f"{said_name(str(path))} has no {missing} (its columns: {', '.join(map(repr, header[:12])) or 'none'}"
                          f"{', ...' if len(header) > 12 else ''}): name them with --file-column and --label-column")
+    if problem := split_column_problem(header, rows[1:], fc, lc, LABEL_COLUMNS):
+        raise SheetError(f"{said_name(str(path))}: {problem}")
     fi, li = header.index(fc), header.index(lc)
     return fc, lc, [(r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else "")
                     for r in rows[1:] if any(v.strip() for v in r)]
@@ -190,52 +175,6 @@ def file_films(films: dict[str, str], out: Path, filing: Filing) -> Filing:
     return filing
 
 
-def _some(names: list[str]) -> str:
-    return ", ".join(map(said_name, names[:SHOWN])) + (", ..." if len(names) > SHOWN else "")
-
-
-def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
-    """The lines the command prints: what it filed where, then each kind of row it left out and why."""
-    from train.class_folders import case_twins
-
-    total = sum(filing.filed.values())
-    classes = sorted(filing.filed.items(), key=lambda kv: (-kv[1], kv[0]))
-    how = f"copies: hard links refused here ({filing.copied})" if filing.copied else "hard links"
-    lines = [f"filed {total} film{'s' * (total != 1)} of {said_name(sheet.name)} in {said_name(str(out))} ({how}; "
-             f"{filing.made} new, {total - filing.made} there already): "
-             + (", ".join(f"{said_name(c)} {n}" for c, n in classes[:20]) + (", ..." if len(classes) > 20 else "") or "none")]
-    if filing.stopped:
-        lines.append(f"stopped part way: {filing.stopped}")
-    if filing.not_found:
-        lines.append(f"{len(filing.not_found)} row(s) name no film found under {said_name(str(sheet.parent))}: "
-                     f"{_some(filing.not_found)}")
-    if filing.ambiguous:
-        lines.append(f"{len(filing.ambiguous)} name(s) are those of two films or more in different folders, so which "
-                     f"one a row means is not known: filed neither (ambiguous): {_some(filing.ambiguous)}")
-    if filing.twice:
-        lines.append(f"{len(filing.twice)} film(s) named by two rows or more: {_some(filing.twice)}; "
-                     + (f"{len(filing.conflicting)} of them with different labels, filed in no class: "
-                        f"{_some(filing.conflicting)}" if filing.conflicting else "each with one label, filed once"))
-    if filing.multi:
-        lines.append(f"{len(filing.multi)} row(s) give several labels ({said_name(filing.multi[0])}), left out: a folder "
-                     "per class holds films of one label each")
-    if filing.no_label:
-        lines.append(f"{filing.no_label} row(s) give no label, left out")
-    for label, folder in sorted(filing.renamed.items())[:SHOWN]:
-        lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
-                     "in a folder's name)")
-    if filing.kept:
-        lines.append(f"{len(filing.kept)} film(s) not filed, another file of that name being there already (not "
-                     f"overwritten): {_some(filing.kept)}")
-    for twins in case_twins(list(filing.filed)):
-        lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
-                     "them for one class and refuses them; move their films into one folder")
-    if total:
-        lines.append(f"then give {said_name(str(out))} as the data folder: "
-                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 where every film was filed (or was there already), 1 where none was or filing stopped part way (a full
     disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
@@ -275,5 +214,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, ended quietly where the reader of standard output went away (``... | head -3``), as edge-classify
+    is (edge.cliutil): the films are filed by then, and a BrokenPipeError's traceback said the command had failed."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush at exit finds no pipe
+        return EXIT_PIPE_CLOSED
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -21,6 +21,7 @@ from edge.film_files import is_image_name
 from edge.output import said_name
 from edge.shell_words import command_text
 from train.manifest_text import decode, separator
+from train.split_labels import likely_label_column, split_column_problem
 
 # header names (lower case, letters and digits only) of the two columns
 FILE_COLUMNS = ("filename", "file", "filepath", "path", "image", "imageindex", "imagename", "imageid", "imagefile",
@@ -36,6 +37,7 @@ class LabelSheet:
     file_column: str
     label_column: str
     labels: dict[str, int]  # label -> rows read (of the sheet's head)
+    chosen: bool = False  # label_column is not the one file_by_label takes by its name (that one gives train, test)
 
 
 def _key(name: str) -> str:
@@ -79,15 +81,20 @@ def read_label_sheet(path: Path) -> LabelSheet | None:
     file_column, label_column = column(header, FILE_COLUMNS), column(header, LABEL_COLUMNS)
     if not file_column or not label_column:
         return None
-    fi, li = header.index(file_column), header.index(label_column)
+    fi, li, chosen = header.index(file_column), header.index(label_column), False
     body = [r for r in rows[1:] if len(r) > max(fi, li)]
     if not any(is_image_name(os.path.basename(r[fi].replace("\\", "/"))) for r in body[:200]):
         return None
+    if split_column_problem(header, body, file_column, label_column, LABEL_COLUMNS):  # train, test: no classes
+        label_column = likely_label_column(header, body, {file_column, label_column}, LABEL_COLUMNS)
+        if label_column is None:
+            return None
+        chosen, li = True, header.index(label_column)
     labels: dict[str, int] = {}
     for r in body:
-        if label := r[li].strip():
+        if len(r) > li and (label := r[li].strip()):
             labels[label] = labels.get(label, 0) + 1
-    return LabelSheet(Path(path), file_column, label_column, labels) if labels else None
+    return LabelSheet(Path(path), file_column, label_column, labels, chosen) if labels else None
 
 
 def label_sheets(data_dir: Path) -> list[LabelSheet]:
@@ -113,7 +120,8 @@ def filing_command(sheet: LabelSheet, out: Path) -> str:
     packages hold it."""
     import sys
 
-    return command_text(sys.executable or "python3", "-m", "train.file_by_label", str(sheet.path), "--out", str(out))
+    chosen = ("--label-column", sheet.label_column) if sheet.chosen else ()
+    return command_text(sys.executable or "python3", "-m", "train.file_by_label", str(sheet.path), *chosen, "--out", str(out))
 
 
 def sheet_advice(data_dir: Path) -> str | None:

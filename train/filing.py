@@ -1,0 +1,75 @@
+"""What one run of ``python -m train.file_by_label`` did and left out (Filing), and the lines that say it (summary):
+kept apart from the filing itself, which was at the 300-line limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edge.output import said_name
+from edge.shell_words import command_text
+
+SHOWN = 3  # names shown of each kind of row left out
+
+
+@dataclass
+class Filing:
+    """What one run of the command did and left out: the lines of its summary."""
+    filed: dict[str, int] = field(default_factory=dict)  # class folder -> films filed there (or there already)
+    made: int = 0  # links or copies made by this run (the rest were there from an earlier one)
+    copied: str = ""  # why the films were copied, not linked ('' while linked)
+    not_found: list[str] = field(default_factory=list)  # rows' file names found nowhere under the sheet's folder
+    ambiguous: list[str] = field(default_factory=list)  # names two films or more there share
+    twice: list[str] = field(default_factory=list)  # films named by two rows or more (filed once if alike)
+    conflicting: list[str] = field(default_factory=list)  # ... of them, the ones given different labels
+    multi: list[str] = field(default_factory=list)  # rows with several labels, 'A|B'
+    no_label: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
+    kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
+    stopped: str = ""  # why filing stopped part way (a full disk)
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(map(said_name, names[:SHOWN])) + (", ..." if len(names) > SHOWN else "")
+
+
+def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
+    """The lines the command prints: what it filed where, then each kind of row it left out and why."""
+    from train.class_folders import case_twins
+
+    total = sum(filing.filed.values())
+    classes = sorted(filing.filed.items(), key=lambda kv: (-kv[1], kv[0]))
+    how = f"copies: hard links refused here ({filing.copied})" if filing.copied else "hard links"
+    lines = [f"filed {total} film{'s' * (total != 1)} of {said_name(sheet.name)} in {said_name(str(out))} ({how}; "
+             f"{filing.made} new, {total - filing.made} there already): "
+             + (", ".join(f"{said_name(c)} {n}" for c, n in classes[:20]) + (", ..." if len(classes) > 20 else "") or "none")]
+    if filing.stopped:
+        lines.append(f"stopped part way: {filing.stopped}")
+    if filing.not_found:
+        lines.append(f"{len(filing.not_found)} row(s) name no film found under {said_name(str(sheet.parent))}: "
+                     f"{_some(filing.not_found)}")
+    if filing.ambiguous:
+        lines.append(f"{len(filing.ambiguous)} name(s) are those of two films or more in different folders, so which "
+                     f"one a row means is not known: filed neither (ambiguous): {_some(filing.ambiguous)}")
+    if filing.twice:
+        lines.append(f"{len(filing.twice)} film(s) named by two rows or more: {_some(filing.twice)}; "
+                     + (f"{len(filing.conflicting)} of them with different labels, filed in no class: "
+                        f"{_some(filing.conflicting)}" if filing.conflicting else "each with one label, filed once"))
+    if filing.multi:
+        lines.append(f"{len(filing.multi)} row(s) give several labels ({said_name(filing.multi[0])}), left out: a folder "
+                     "per class holds films of one label each")
+    if filing.no_label:
+        lines.append(f"{filing.no_label} row(s) give no label, left out")
+    for label, folder in sorted(filing.renamed.items())[:SHOWN]:
+        lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
+                     "in a folder's name)")
+    if filing.kept:
+        lines.append(f"{len(filing.kept)} film(s) not filed, another file of that name being there already (not "
+                     f"overwritten): {_some(filing.kept)}")
+    for twins in case_twins(list(filing.filed)):
+        lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
+                     "them for one class and refuses them; move their films into one folder")
+    if total:
+        lines.append(f"then give {said_name(str(out))} as the data folder: "
+                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}")
+    return lines
