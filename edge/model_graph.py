@@ -119,10 +119,14 @@ def input_range_note(detail: dict, scale: str = PIXELS) -> str | None:
     pixels = pixel_span(span, scale)
     best = max(SCALES, key=lambda s: _matched(*pixel_span(span, s)))
     if best != scale and _matched(*pixel_span(span, best)) >= 0.9 and _matched(*pixels) < 0.6 and _covered(*pixels) >= 0.5:
-        return (f"its input was calibrated for values {span[0]:.1f} to {span[1]:.1f}, which the pixels "
-                + ("0..255 edge feeds" if scale == PIXELS else f"scaled to {scale}")
-                + f" fill only {fixed(_matched(*pixels), 0, 100)}% of, where --input-scale {best} fills it: check "
-                "which scale the model was trained on")
+        fed = "0..255 edge feeds" if scale == PIXELS else f"scaled to {scale}"
+        if _covered(*pixels) < 1 - RANGE_SLACK / 255:  # part of the pixels fall outside it: clipped, not spread thin
+            how = (f"which only the pixels {max(pixels[0], 0.0):.0f} to {min(pixels[1], 255.0):.0f} reach, "
+                   f"{fed} (the others clipped to its ends)")
+        else:
+            how = f"which the pixels {fed} fill only {fixed(_matched(*pixels), 0, 100)}% of"
+        return (f"its input was calibrated for values {span[0]:.1f} to {span[1]:.1f}, {how}, where --input-scale "
+                f"{best} fills it: check which scale the model was trained on")
     if _covered(*pixels) < 0.5 or (pixels[0] <= RANGE_SLACK and pixels[1] >= 255 - RANGE_SLACK):
         return None
     low, high = max(pixels[0], 0.0), min(pixels[1], 255.0)

@@ -62,6 +62,16 @@ def test_an_input_calibrated_on_minus_1_1_fed_0_1_is_noted_with_the_scale_that_f
     assert input_range_note(detail, "-1..1") is None
 
 
+def test_an_input_calibrated_on_0_1_fed_minus_1_1_is_said_clipped_not_filled_by_half():
+    """It was said 'which the pixels scaled to -1..1 fill only 50% of': they fill all of it, and the darker half of the
+    pixels is clipped to its bottom (session 70's review)."""
+    detail = {"dtype": np.uint8, "quantization": (1 / 255, 0)}
+    note = input_range_note(detail, "-1..1")
+    assert note is not None and "fill only" not in note
+    assert "which only the pixels 128 to 255 reach, scaled to -1..1 (the others clipped to its ends), where " \
+           "--input-scale 0..1 fills it" in note
+
+
 def test_a_float32_scale_of_one_step_a_pixel_counts_every_level():
     """Runtimes give the scale as float32: 1/255 fed 0..1 is 254.99996 steps, counted 256 levels, not 255."""
     from edge.model_graph import _fed_levels
