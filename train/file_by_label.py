@@ -3,7 +3,9 @@
 cxr-train and cxr-evaluate read a folder per class; a hospital's export (and ieee8023's, and NIH's) is one folder
 of films beside a sheet naming each film's label. Their refusal (train.label_sheet) gives this command, which
 makes OUT/LABEL/FILM for each row as a hard link to the film (no second copy of a large set; a copy where the
-disk cannot link) and never overwrites anything, so that it can be run again. What it could not file is said,
+disk cannot link) and never overwrites anything, so that it can be run again; run again after a label is corrected,
+it takes the film out of its old class folder where it is its own link or copy there (train.film_places), and films
+of one name in two folders are filed under their paths (site1_p1.jpeg). What it could not file is said,
 not guessed: a row whose film is not under the sheet's folder, a name two films there share (which is the row's?),
 a film two rows give different labels, a row with several labels (NIH's 'Effusion|Infiltration': a folder per
 class holds one label a film) or none.
@@ -13,24 +15,21 @@ from __future__ import annotations
 
 import argparse
 import csv
-import errno
-import filecmp
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from edge.cliutil import EXIT_PIPE_CLOSED
 from edge.controls import CONTROL
 from edge.output import said_name
+from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put, take_out_stale
 from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.manifest_text import decode
 from train.split_labels import split_column_problem
 from train.side_file import SideFileError, read_side_file
 
-# a hard link that the disk refuses for good (another disk, FAT/exFAT, a share without links): copies from then on
-NO_LINKS = {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EACCES}
+__all__ = ["NO_LINKS", "Filing", "SheetError", "_put", "file_films", "main", "plan", "read_sheet", "summary"]
 
 
 class SheetError(ValueError):
@@ -105,15 +104,18 @@ def _film(value: str, root: Path, index: tuple[dict[str, list[str]], dict[str, l
 
 
 def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, str], Filing]:
-    """(film -> its class folder, the rows left out so far) of the sheet's ``rows``."""
+    """(film -> its class folder, the rows left out so far) of the sheet's ``rows``; filing.named and filing.names
+    hold every film a row names (a row with no label or several too: filed earlier, it is in no class now)."""
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting = set()
     for value, label in rows:
-        if not label:
-            filing.no_label += 1
-            continue
-        if "|" in label:
-            filing.multi.append(label)
+        if not label or "|" in label:
+            if value and (film := _film(value, root, index, Filing())) is not None:
+                filing.named.add(film)
+            if not label:
+                filing.no_label += 1
+            else:
+                filing.multi.append(label)
             continue
         folder = folder_name(label)
         if folder != label:
@@ -123,6 +125,7 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
             continue
         if (film := _film(value, root, index, filing)) is None:
             continue
+        filing.named.add(film)
         if film in films:
             filing.twice.append(os.path.basename(film))
             if films[film] != folder:
@@ -131,53 +134,15 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
     filing.ambiguous = sorted(set(filing.ambiguous))
     filing.conflicting = sorted(os.path.basename(f) for f in conflicting)
     filing.twice = sorted(set(filing.twice))
-    return {f: c for f, c in films.items() if f not in conflicting}, filing
-
-
-def _put(film: str, dest: str, filing: Filing) -> None:
-    """``film`` at ``dest``: a hard link, else (the disk refuses them) a copy; never over a file there."""
-    film = os.path.realpath(film)  # the film a link leads to: a relative link moved to OUT/LABEL/ led nowhere
-    if not filing.copied:
-        try:
-            os.link(film, dest)
-            return
-        except OSError as e:
-            if e.errno not in NO_LINKS:
-                raise
-            filing.copied = e.strerror or str(e)
-    try:
-        with open(film, "rb") as src, open(dest, "xb") as dst:  # "x": never over a file made meanwhile
-            shutil.copyfileobj(src, dst, 1 << 20)
-        shutil.copystat(film, dest)
-    except OSError:
-        if os.path.exists(dest):
-            os.remove(dest)  # no half film left to be read as a whole one
-        raise
-
-
-def file_films(films: dict[str, str], out: Path, filing: Filing) -> Filing:
-    """Each film of ``films`` put in ``out``/its class folder/; one there already (an earlier run's) counted as filed."""
-    for film, folder in sorted(films.items(), key=lambda kv: (kv[1], kv[0])):
-        dest = os.path.join(out, folder, os.path.basename(film))
-        try:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            if os.path.lexists(dest):
-                if not (os.path.samefile(film, dest) or filecmp.cmp(film, dest, shallow=False)):
-                    filing.kept.append(os.path.join(folder, os.path.basename(film)))
-                    continue
-            else:
-                _put(film, dest, filing)
-                filing.made += 1
-        except OSError as e:
-            filing.stopped = f"{said_name(dest)}: {e.strerror or e}"
-            break
-        filing.filed[folder] = filing.filed.get(folder, 0) + 1
-    return filing
+    filing.names, clashing = dest_names(sorted(filing.named), str(root))
+    filing.clashing = [os.path.relpath(f, root) for f in clashing if f in films and f not in conflicting]
+    return {f: c for f, c in films.items() if f not in conflicting and f not in clashing}, filing
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 where every film was filed (or was there already), 1 where none was or filing stopped part way (a full
-    disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
+    """Exit 0 where every film was filed (or was there already), 1 where any row's film was not (not found,
+    ambiguous, two labels, a file of its name there already, ...: said in the summary) or filing stopped part way (a
+    full disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
     ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
                                              "(copies where the disk cannot link), nothing overwritten.",
                                  epilog="example: python -m train.file_by_label export/labels.csv "
@@ -202,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     films, filing = plan(rows, root, out)
     file_films(films, out, filing)
+    if not filing.stopped:
+        take_out_stale(films, out, root, filing)
     lines = summary(filing, args.sheet, out)
     print("\n".join(lines))
     if not filing.filed:
@@ -210,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     if filing.stopped:
         print(f"stopped part way: {filing.stopped}; free the space or mend the cause and run the same command again: "
               "what is filed stays, and is not filed twice", file=sys.stderr)
+        return 1
+    if left := filing.left_out():
+        print(f"{left} of the sheet's rows or films not filed, each kind said above: mend the sheet or the folders "
+              f"and run the same command again", file=sys.stderr)
         return 1
     return 0
 

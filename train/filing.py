@@ -27,6 +27,16 @@ class Filing:
     renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
     kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
     stopped: str = ""  # why filing stopped part way (a full disk)
+    named: set[str] = field(default_factory=set)  # every film a row names, filed or not (train.film_places)
+    names: dict[str, str] = field(default_factory=dict)  # film -> its name in its class folder
+    clashing: list[str] = field(default_factory=list)  # films two of which would take one name there: not filed
+    moved: list[str] = field(default_factory=list)  # CLASS/FILM an earlier run filed that the sheet no longer gives
+    stale_left: list[str] = field(default_factory=list)  # ... of them, ones that could not be taken out
+
+    def left_out(self) -> int:
+        """Rows (or films) not filed: any makes the exit code 1, as the docstring of main says."""
+        return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
+                + len(self.kept) + len(self.clashing) + len(self.stale_left))
 
 
 def _some(names: list[str]) -> str:
@@ -64,8 +74,18 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
         lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
                      "in a folder's name)")
     if filing.kept:
-        lines.append(f"{len(filing.kept)} film(s) not filed, another file of that name being there already (not "
-                     f"overwritten): {_some(filing.kept)}")
+        lines.append(f"{len(filing.kept)} film(s) not filed, a file of that name not filed by this command being there "
+                     f"already, with other bytes (not overwritten): {_some(filing.kept)}")
+    if filing.clashing:
+        lines.append(f"{len(filing.clashing)} film(s) of the sheet would take one name in OUT even as their paths "
+                     f"joined (a_b/c.png, a/b/c.png), so none of them was filed: {_some(filing.clashing)}; rename one")
+    if filing.moved:
+        lines.append(f"{len(filing.moved)} film(s) filed by an earlier run in a class folder the sheet no longer gives "
+                     f"them, taken out there (each a hard link to the film or a copy of its same bytes: the film itself "
+                     f"stays): {_some(filing.moved)}")
+    if filing.stale_left:
+        lines.append(f"{len(filing.stale_left)} film(s) filed by an earlier run in a class folder the sheet no longer "
+                     f"gives them could not be taken out: {_some(filing.stale_left)}; remove them by hand")
     for twins in case_twins(list(filing.filed)):
         lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
                      "them for one class and refuses them; move their films into one folder")
