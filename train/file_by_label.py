@@ -21,6 +21,7 @@ from pathlib import Path
 
 from edge.cliutil import EXIT_PIPE_CLOSED
 from edge.controls import CONTROL
+from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from edge.output import said_name
 from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put, take_out_stale
 from train.filing import Filing, summary
@@ -29,6 +30,11 @@ from train.manifest_text import decode
 from train.split_labels import split_column_problem
 from train.side_file import SideFileError, read_side_file
 
+# a sheet's modality column (ieee8023's: X-ray, CT) as DICOM and exports write a plain film's: others are no films
+XRAY_MODALITIES = {"xray", "cr", "dx", "dr", "xr", "radiograph", "radiography"}
+# labels that say the label is not known yet (ieee8023's 'todo', 'Unknown'): no class of films
+PLACEHOLDERS = {"todo", "unknown", "tbd", "?", "n/a"}
+
 __all__ = ["NO_LINKS", "Filing", "SheetError", "_put", "file_films", "main", "plan", "read_sheet", "summary"]
 
 
@@ -36,10 +42,13 @@ class SheetError(ValueError):
     """A sheet that gives no films to file: not readable, or without the file or label column. Says why."""
 
 
-def read_sheet(path: Path, file_column: str | None, label_column: str | None) -> tuple[str, str, list[tuple[str, str]]]:
+def read_sheet(path: Path, file_column: str | None, label_column: str | None,
+               other_modality: dict[str, int] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
     """(file column, label column, (file, label) of each row) of the sheet at ``path``: UTF-8 with or without a
     byte-order mark, code page 1252 or UTF-16; comma, semicolon or tab between its columns (train.manifest_text).
-    Columns not given are told by their names as the refusal told them (train.label_sheet)."""
+    Columns not given are told by their names as the refusal told them (train.label_sheet). Where the sheet has a
+    column 'modality', rows of another than a plain film (ieee8023's CT slices) are left out, counted in
+    ``other_modality``: filed with the X-rays they would be trained on as films of their class."""
     try:
         text = decode(read_side_file(path))
     except SideFileError as e:
@@ -62,22 +71,38 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None) ->
     if problem := split_column_problem(header, rows[1:], fc, lc, LABEL_COLUMNS):
         raise SheetError(f"{said_name(str(path))}: {problem}")
     fi, li = header.index(fc), header.index(lc)
-    return fc, lc, [(r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else "")
-                    for r in rows[1:] if any(v.strip() for v in r)]
+    mc = column(header, ("modality",))
+    mi = header.index(mc) if mc else -1
+    kept = []
+    for r in rows[1:]:
+        if not any(v.strip() for v in r):
+            continue
+        modality = r[mi].strip() if 0 <= mi < len(r) else ""
+        if modality and "".join(ch for ch in modality.lower() if ch.isalnum()) not in XRAY_MODALITIES:
+            if other_modality is not None:
+                other_modality[modality] = other_modality.get(modality, 0) + 1
+            continue
+        kept.append((r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else ""))
+    return fc, lc, kept
 
 
-def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Every file under ``root`` by its name, and by its name in lower case (a sheet typed on Windows says P1.PNG
-    for p1.png), ``out`` left out: the films filed by an earlier run are no second film of each name."""
+def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], ...]:
+    """Every file under ``root`` by its name, by its name in lower case (a sheet typed on Windows says P1.PNG
+    for p1.png), and each film by its name without its image suffix in lower case (RSNA's patientId names
+    <id>.dcm), ``out`` left out: the films filed by an earlier run are no second film of each name."""
     skip = os.path.realpath(out)
     index: dict[str, list[str]] = {}
     lower: dict[str, list[str]] = {}
+    stems: dict[str, list[str]] = {}
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) != skip]
         for name in names:
             index.setdefault(name, []).append(os.path.normpath(os.path.join(folder, name)))
             lower.setdefault(name.lower(), []).append(index[name][-1])
-    return index, lower
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() in IMAGE_SUFFIXES:
+                stems.setdefault(stem.lower(), []).append(index[name][-1])
+    return index, lower, stems
 
 
 def folder_name(label: str) -> str:
@@ -87,15 +112,15 @@ def folder_name(label: str) -> str:
     return "_" * len(name) if not name.strip(".") else name
 
 
-def _film(value: str, root: Path, index: tuple[dict[str, list[str]], dict[str, list[str]]],
-          filing: Filing) -> str | None:
-    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name."""
+def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filing: Filing) -> str | None:
+    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name,
+    else (a cell without the film's suffix) the one film of that name and an image suffix."""
     rel = value.replace("\\", "/")
     exact = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(root, rel))
     if "/" in rel and os.path.isfile(exact):
         return exact
     name = rel.rsplit("/", 1)[-1]
-    found = index[0].get(name) or index[1].get(name.lower()) or []
+    found = index[0].get(name) or index[1].get(name.lower()) or index[2].get(name.lower()) or []
     if len(set(found)) > 1:
         filing.ambiguous.append(name)
     elif not found:
@@ -109,6 +134,9 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting = set()
     for value, label in rows:
+        if label.casefold() in PLACEHOLDERS:
+            filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
+            continue
         if not label or "|" in label:
             if value and (film := _film(value, root, index, Filing())) is not None:
                 filing.named.add(film)
@@ -124,6 +152,9 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
             filing.not_found.append("(empty)")
             continue
         if (film := _film(value, root, index, filing)) is None:
+            continue
+        if not is_image_name(os.path.basename(film)) and not may_be_dicom_name(os.path.basename(film)):
+            filing.not_films.append(value)  # ieee8023's volumes/*.nii.gz: no film to file with the X-rays
             continue
         filing.named.add(film)
         if film in films:
@@ -161,11 +192,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column)
+        other_modality: dict[str, int] = {}
+        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column, other_modality)
     except SheetError as e:
         print(e, file=sys.stderr)
         return 2
     films, filing = plan(rows, root, out)
+    filing.other_modality = other_modality
     file_films(films, out, filing)
     if not filing.stopped:
         take_out_stale(films, out, root, filing)

@@ -32,11 +32,14 @@ class Filing:
     clashing: list[str] = field(default_factory=list)  # films two of which would take one name there: not filed
     moved: list[str] = field(default_factory=list)  # CLASS/FILM an earlier run filed that the sheet no longer gives
     stale_left: list[str] = field(default_factory=list)  # ... of them, ones that could not be taken out
+    placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
+    other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
+    not_films: list[str] = field(default_factory=list)  # rows naming a file that is no film (volumes/x.nii.gz)
 
     def left_out(self) -> int:
         """Rows (or films) not filed: any makes the exit code 1, as the docstring of main says."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
-                + len(self.kept) + len(self.clashing) + len(self.stale_left))
+                + len(self.kept) + len(self.clashing) + len(self.stale_left) + sum(self.placeholder.values()))
 
 
 def _some(names: list[str]) -> str:
@@ -70,6 +73,16 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      "per class holds films of one label each")
     if filing.no_label:
         lines.append(f"{filing.no_label} row(s) give no label, left out")
+    if filing.placeholder:
+        lines.append(f"{sum(filing.placeholder.values())} row(s) give a label not known yet "
+                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.placeholder.items()))}), left out")
+    if filing.other_modality:
+        lines.append(f"{sum(filing.other_modality.values())} row(s) are of another modality than X-ray "
+                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.other_modality.items()))}), "
+                     "left out: no films")
+    if filing.not_films:
+        lines.append(f"{len(filing.not_films)} row(s) name a file that is no film (no image suffix), left out: "
+                     f"{_some(filing.not_films)}")
     for label, folder in sorted(filing.renamed.items())[:SHOWN]:
         lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
                      "in a folder's name)")
