@@ -81,7 +81,7 @@ def test_a_name_two_sub_folders_share_is_filed_in_neither_and_said(tmp_path, cap
     sheet = _sheet(flat / "labels.csv", ["file,class", "0.png,Normal", "1.png,COVID", "x.png,COVID", "y.png,Normal",
                                          "b/x.png,Normal"])
     rc, said, _ = _run([str(sheet), "--out", str(tmp_path / "out")], capsys)
-    assert rc == 0 and "filed 3 films" in said  # b/x.png: named by its path, which is no guess
+    assert rc == 1 and "filed 3 films" in said  # b/x.png: named by its path, which is no guess
     assert ("2 name(s) are those of two films or more in different folders, so which one a row means is not known: "
             "filed neither (ambiguous): x.png, y.png") in said
     assert _classes(tmp_path / "out") == {"COVID": ["1.png"], "Normal": ["0.png", "x.png"]}
@@ -98,7 +98,7 @@ def test_nih_multi_labels_empty_labels_missing_films_and_slashes_are_said(tmp_pa
         "00000009_000.png,No Finding,9", ",No Finding,10"])
     rc, said, _ = _run([str(sheet)], capsys)  # --out left out: nih_by_class beside the folder
     out = tmp_path / "nih_by_class"
-    assert rc == 0 and _classes(out) == {"No Finding": ["00000000_000.png"], "Pneumonia_Bacterial": ["00000003_000.png"],
+    assert rc == 1 and _classes(out) == {"No Finding": ["00000000_000.png"], "Pneumonia_Bacterial": ["00000003_000.png"],
                                          "Pneumonia_Viral": ["00000002_000.png"]}
     assert "2 row(s) name no film found under " in said and "00000009_000.png, (empty)" in said
     assert "1 row(s) give several labels (Effusion|Mass), left out: a folder per class holds films of one label each" in said
@@ -111,7 +111,7 @@ def test_a_film_two_rows_label_differently_is_filed_in_no_class_and_alike_rows_o
     sheet = _sheet(flat / "labels.csv", ["filename,label", "0.png,Normal", "1.png,COVID", "1.png,Normal", "2.png,COVID",
                                          "2.png,COVID"])
     rc, said, _ = _run([str(sheet), "--out", str(tmp_path / "out")], capsys)
-    assert rc == 0 and _classes(tmp_path / "out") == {"COVID": ["2.png"], "Normal": ["0.png"]}
+    assert rc == 1 and _classes(tmp_path / "out") == {"COVID": ["2.png"], "Normal": ["0.png"]}
     assert "2 film(s) named by two rows or more: 1.png, 2.png; 1 of them with different labels, filed in no class: 1.png" in said
 
 
@@ -130,8 +130,9 @@ def test_a_file_already_in_the_class_folder_is_never_overwritten(tmp_path, capsy
     (tmp_path / "out" / "COVID").mkdir(parents=True)
     (tmp_path / "out" / "COVID" / "1.png").write_bytes(b"someone else's film")
     rc, said, _ = _run([str(sheet), "--out", str(tmp_path / "out")], capsys)
-    assert rc == 0 and "filed 1 film of labels.csv" in said
-    assert "1 film(s) not filed, another file of that name being there already (not overwritten): COVID/1.png" in said
+    assert rc == 1 and "filed 1 film of labels.csv" in said
+    assert ("1 film(s) not filed, a file of that name not filed by this command being there already, with other bytes "
+            "(not overwritten): COVID/1.png") in said
     assert (tmp_path / "out" / "COVID" / "1.png").read_bytes() == b"someone else's film"
 
 

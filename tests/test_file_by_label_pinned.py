@@ -21,12 +21,12 @@ def test_each_kind_of_row_left_out_shows_three_names_then_dots(tmp_path, capsys)
     _write(tmp_path / "export" / "0.png", "film")
     rows = "".join(f"gone{i}.png,COVID\n" for i in range(4))
     sheet = _write(tmp_path / "export" / "labels.csv", "filename,label\n0.png,Normal\n" + rows)
-    assert main([str(sheet), "--out", str(tmp_path / "out")]) == 0
+    assert main([str(sheet), "--out", str(tmp_path / "out")]) == 1
     out = capsys.readouterr().out
     assert "4 row(s) name no film found under " in out
     assert "gone0.png, gone1.png, gone2.png, ...\n" in out and "gone3.png" not in out
     three = _write(tmp_path / "export" / "three.csv", "filename,label\n0.png,Normal\n" + rows.split("\n", 1)[1])
-    assert main([str(three), "--out", str(tmp_path / "out")]) == 0
+    assert main([str(three), "--out", str(tmp_path / "out")]) == 1
     assert "gone1.png, gone2.png, gone3.png\n" in capsys.readouterr().out  # all three, no dots
 
 

@@ -3,7 +3,9 @@
 cxr-train and cxr-evaluate read a folder per class; a hospital's export (and ieee8023's, and NIH's) is one folder
 of films beside a sheet naming each film's label. Their refusal (train.label_sheet) gives this command, which
 makes OUT/LABEL/FILM for each row as a hard link to the film (no second copy of a large set; a copy where the
-disk cannot link) and never overwrites anything, so that it can be run again. What it could not file is said,
+disk cannot link) and never overwrites anything, so that it can be run again; run again after a label is corrected,
+it takes the film out of its old class folder where it is its own link or copy there (train.film_places), and films
+of one name in two folders are filed under their paths (site1_p1.jpeg). What it could not file is said,
 not guessed: a row whose film is not under the sheet's folder, a name two films there share (which is the row's?),
 a film two rows give different labels, a row with several labels (NIH's 'Effusion|Infiltration': a folder per
 class holds one label a film) or none.
@@ -13,34 +15,40 @@ from __future__ import annotations
 
 import argparse
 import csv
-import errno
-import filecmp
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from edge.cliutil import EXIT_PIPE_CLOSED
 from edge.controls import CONTROL
+from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from edge.output import said_name
+from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put, take_out_stale
 from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.manifest_text import decode
 from train.split_labels import split_column_problem
 from train.side_file import SideFileError, read_side_file
 
-# a hard link that the disk refuses for good (another disk, FAT/exFAT, a share without links): copies from then on
-NO_LINKS = {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EACCES}
+# a sheet's modality column (ieee8023's: X-ray, CT) as DICOM and exports write a plain film's: others are no films
+XRAY_MODALITIES = {"xray", "cr", "dx", "dr", "xr", "radiograph", "radiography"}
+# labels that say the label is not known yet (ieee8023's 'todo', 'Unknown'): no class of films
+PLACEHOLDERS = {"todo", "unknown", "tbd", "?", "n/a"}
+
+__all__ = ["NO_LINKS", "Filing", "SheetError", "_put", "file_films", "main", "plan", "read_sheet", "summary"]
 
 
 class SheetError(ValueError):
     """A sheet that gives no films to file: not readable, or without the file or label column. Says why."""
 
 
-def read_sheet(path: Path, file_column: str | None, label_column: str | None) -> tuple[str, str, list[tuple[str, str]]]:
+def read_sheet(path: Path, file_column: str | None, label_column: str | None,
+               other_modality: dict[str, int] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
     """(file column, label column, (file, label) of each row) of the sheet at ``path``: UTF-8 with or without a
     byte-order mark, code page 1252 or UTF-16; comma, semicolon or tab between its columns (train.manifest_text).
-    Columns not given are told by their names as the refusal told them (train.label_sheet)."""
+    Columns not given are told by their names as the refusal told them (train.label_sheet). Where the sheet has a
+    column 'modality', rows of another than a plain film (ieee8023's CT slices) are left out, counted in
+    ``other_modality``: filed with the X-rays they would be trained on as films of their class."""
     try:
         text = decode(read_side_file(path))
     except SideFileError as e:
@@ -63,22 +71,38 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None) ->
     if problem := split_column_problem(header, rows[1:], fc, lc, LABEL_COLUMNS):
         raise SheetError(f"{said_name(str(path))}: {problem}")
     fi, li = header.index(fc), header.index(lc)
-    return fc, lc, [(r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else "")
-                    for r in rows[1:] if any(v.strip() for v in r)]
+    mc = column(header, ("modality",))
+    mi = header.index(mc) if mc else -1
+    kept = []
+    for r in rows[1:]:
+        if not any(v.strip() for v in r):
+            continue
+        modality = r[mi].strip() if 0 <= mi < len(r) else ""
+        if modality and "".join(ch for ch in modality.lower() if ch.isalnum()) not in XRAY_MODALITIES:
+            if other_modality is not None:
+                other_modality[modality] = other_modality.get(modality, 0) + 1
+            continue
+        kept.append((r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else ""))
+    return fc, lc, kept
 
 
-def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Every file under ``root`` by its name, and by its name in lower case (a sheet typed on Windows says P1.PNG
-    for p1.png), ``out`` left out: the films filed by an earlier run are no second film of each name."""
+def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], ...]:
+    """Every file under ``root`` by its name, by its name in lower case (a sheet typed on Windows says P1.PNG
+    for p1.png), and each film by its name without its image suffix in lower case (RSNA's patientId names
+    <id>.dcm), ``out`` left out: the films filed by an earlier run are no second film of each name."""
     skip = os.path.realpath(out)
     index: dict[str, list[str]] = {}
     lower: dict[str, list[str]] = {}
+    stems: dict[str, list[str]] = {}
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) != skip]
         for name in names:
             index.setdefault(name, []).append(os.path.normpath(os.path.join(folder, name)))
             lower.setdefault(name.lower(), []).append(index[name][-1])
-    return index, lower
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() in IMAGE_SUFFIXES:
+                stems.setdefault(stem.lower(), []).append(index[name][-1])
+    return index, lower, stems
 
 
 def folder_name(label: str) -> str:
@@ -88,15 +112,15 @@ def folder_name(label: str) -> str:
     return "_" * len(name) if not name.strip(".") else name
 
 
-def _film(value: str, root: Path, index: tuple[dict[str, list[str]], dict[str, list[str]]],
-          filing: Filing) -> str | None:
-    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name."""
+def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filing: Filing) -> str | None:
+    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name,
+    else (a cell without the film's suffix) the one film of that name and an image suffix."""
     rel = value.replace("\\", "/")
     exact = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(root, rel))
     if "/" in rel and os.path.isfile(exact):
         return exact
     name = rel.rsplit("/", 1)[-1]
-    found = index[0].get(name) or index[1].get(name.lower()) or []
+    found = index[0].get(name) or index[1].get(name.lower()) or index[2].get(name.lower()) or []
     if len(set(found)) > 1:
         filing.ambiguous.append(name)
     elif not found:
@@ -105,15 +129,21 @@ def _film(value: str, root: Path, index: tuple[dict[str, list[str]], dict[str, l
 
 
 def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, str], Filing]:
-    """(film -> its class folder, the rows left out so far) of the sheet's ``rows``."""
+    """(film -> its class folder, the rows left out so far) of the sheet's ``rows``; filing.named and filing.names
+    hold every film a row names (a row with no label or several too: filed earlier, it is in no class now)."""
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting = set()
     for value, label in rows:
-        if not label:
-            filing.no_label += 1
+        if label.casefold() in PLACEHOLDERS:
+            filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
             continue
-        if "|" in label:
-            filing.multi.append(label)
+        if not label or "|" in label:
+            if value and (film := _film(value, root, index, Filing())) is not None:
+                filing.named.add(film)
+            if not label:
+                filing.no_label += 1
+            else:
+                filing.multi.append(label)
             continue
         folder = folder_name(label)
         if folder != label:
@@ -123,6 +153,10 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
             continue
         if (film := _film(value, root, index, filing)) is None:
             continue
+        if not is_image_name(os.path.basename(film)) and not may_be_dicom_name(os.path.basename(film)):
+            filing.not_films.append(value)  # ieee8023's volumes/*.nii.gz: no film to file with the X-rays
+            continue
+        filing.named.add(film)
         if film in films:
             filing.twice.append(os.path.basename(film))
             if films[film] != folder:
@@ -131,53 +165,15 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
     filing.ambiguous = sorted(set(filing.ambiguous))
     filing.conflicting = sorted(os.path.basename(f) for f in conflicting)
     filing.twice = sorted(set(filing.twice))
-    return {f: c for f, c in films.items() if f not in conflicting}, filing
-
-
-def _put(film: str, dest: str, filing: Filing) -> None:
-    """``film`` at ``dest``: a hard link, else (the disk refuses them) a copy; never over a file there."""
-    film = os.path.realpath(film)  # the film a link leads to: a relative link moved to OUT/LABEL/ led nowhere
-    if not filing.copied:
-        try:
-            os.link(film, dest)
-            return
-        except OSError as e:
-            if e.errno not in NO_LINKS:
-                raise
-            filing.copied = e.strerror or str(e)
-    try:
-        with open(film, "rb") as src, open(dest, "xb") as dst:  # "x": never over a file made meanwhile
-            shutil.copyfileobj(src, dst, 1 << 20)
-        shutil.copystat(film, dest)
-    except OSError:
-        if os.path.exists(dest):
-            os.remove(dest)  # no half film left to be read as a whole one
-        raise
-
-
-def file_films(films: dict[str, str], out: Path, filing: Filing) -> Filing:
-    """Each film of ``films`` put in ``out``/its class folder/; one there already (an earlier run's) counted as filed."""
-    for film, folder in sorted(films.items(), key=lambda kv: (kv[1], kv[0])):
-        dest = os.path.join(out, folder, os.path.basename(film))
-        try:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            if os.path.lexists(dest):
-                if not (os.path.samefile(film, dest) or filecmp.cmp(film, dest, shallow=False)):
-                    filing.kept.append(os.path.join(folder, os.path.basename(film)))
-                    continue
-            else:
-                _put(film, dest, filing)
-                filing.made += 1
-        except OSError as e:
-            filing.stopped = f"{said_name(dest)}: {e.strerror or e}"
-            break
-        filing.filed[folder] = filing.filed.get(folder, 0) + 1
-    return filing
+    filing.names, clashing = dest_names(sorted(filing.named), str(root))
+    filing.clashing = [os.path.relpath(f, root) for f in clashing if f in films and f not in conflicting]
+    return {f: c for f, c in films.items() if f not in conflicting and f not in clashing}, filing
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 where every film was filed (or was there already), 1 where none was or filing stopped part way (a full
-    disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
+    """Exit 0 where every film was filed (or was there already), 1 where any row's film was not (not found,
+    ambiguous, two labels, a file of its name there already, ...: said in the summary) or filing stopped part way (a
+    full disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
     ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
                                              "(copies where the disk cannot link), nothing overwritten.",
                                  epilog="example: python -m train.file_by_label export/labels.csv "
@@ -196,12 +192,16 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column)
+        other_modality: dict[str, int] = {}
+        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column, other_modality)
     except SheetError as e:
         print(e, file=sys.stderr)
         return 2
     films, filing = plan(rows, root, out)
+    filing.other_modality = other_modality
     file_films(films, out, filing)
+    if not filing.stopped:
+        take_out_stale(films, out, root, filing)
     lines = summary(filing, args.sheet, out)
     print("\n".join(lines))
     if not filing.filed:
@@ -210,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     if filing.stopped:
         print(f"stopped part way: {filing.stopped}; free the space or mend the cause and run the same command again: "
               "what is filed stays, and is not filed twice", file=sys.stderr)
+        return 1
+    if left := filing.left_out():
+        print(f"{left} of the sheet's rows or films not filed, each kind said above: mend the sheet or the folders "
+              f"and run the same command again", file=sys.stderr)
         return 1
     return 0
 

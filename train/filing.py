@@ -27,6 +27,19 @@ class Filing:
     renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
     kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
     stopped: str = ""  # why filing stopped part way (a full disk)
+    named: set[str] = field(default_factory=set)  # every film a row names, filed or not (train.film_places)
+    names: dict[str, str] = field(default_factory=dict)  # film -> its name in its class folder
+    clashing: list[str] = field(default_factory=list)  # films two of which would take one name there: not filed
+    moved: list[str] = field(default_factory=list)  # CLASS/FILM an earlier run filed that the sheet no longer gives
+    stale_left: list[str] = field(default_factory=list)  # ... of them, ones that could not be taken out
+    placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
+    other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
+    not_films: list[str] = field(default_factory=list)  # rows naming a file that is no film (volumes/x.nii.gz)
+
+    def left_out(self) -> int:
+        """Rows (or films) not filed: any makes the exit code 1, as the docstring of main says."""
+        return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
+                + len(self.kept) + len(self.clashing) + len(self.stale_left) + sum(self.placeholder.values()))
 
 
 def _some(names: list[str]) -> str:
@@ -60,12 +73,32 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      "per class holds films of one label each")
     if filing.no_label:
         lines.append(f"{filing.no_label} row(s) give no label, left out")
+    if filing.placeholder:
+        lines.append(f"{sum(filing.placeholder.values())} row(s) give a label not known yet "
+                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.placeholder.items()))}), left out")
+    if filing.other_modality:
+        lines.append(f"{sum(filing.other_modality.values())} row(s) are of another modality than X-ray "
+                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.other_modality.items()))}), "
+                     "left out: no films")
+    if filing.not_films:
+        lines.append(f"{len(filing.not_films)} row(s) name a file that is no film (no image suffix), left out: "
+                     f"{_some(filing.not_films)}")
     for label, folder in sorted(filing.renamed.items())[:SHOWN]:
         lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
                      "in a folder's name)")
     if filing.kept:
-        lines.append(f"{len(filing.kept)} film(s) not filed, another file of that name being there already (not "
-                     f"overwritten): {_some(filing.kept)}")
+        lines.append(f"{len(filing.kept)} film(s) not filed, a file of that name not filed by this command being there "
+                     f"already, with other bytes (not overwritten): {_some(filing.kept)}")
+    if filing.clashing:
+        lines.append(f"{len(filing.clashing)} film(s) of the sheet would take one name in OUT even as their paths "
+                     f"joined (a_b/c.png, a/b/c.png), so none of them was filed: {_some(filing.clashing)}; rename one")
+    if filing.moved:
+        lines.append(f"{len(filing.moved)} film(s) filed by an earlier run in a class folder the sheet no longer gives "
+                     f"them, taken out there (each a hard link to the film or a copy of its same bytes: the film itself "
+                     f"stays): {_some(filing.moved)}")
+    if filing.stale_left:
+        lines.append(f"{len(filing.stale_left)} film(s) filed by an earlier run in a class folder the sheet no longer "
+                     f"gives them could not be taken out: {_some(filing.stale_left)}; remove them by hand")
     for twins in case_twins(list(filing.filed)):
         lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
                      "them for one class and refuses them; move their films into one folder")

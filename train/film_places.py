@@ -1,0 +1,152 @@
+"""Where train.file_by_label puts each film in OUT/LABEL/ and putting it there: the film's name in its class folder
+(names two films of the sheet share made apart), a hard link or copy never over a file there, and the films this
+command filed earlier in another class folder (a label corrected since) taken out of it."""
+
+from __future__ import annotations
+
+import errno
+import filecmp
+import os
+import shutil
+import stat
+
+from edge.output import said_name
+from train.filing import Filing
+
+# a hard link that the disk refuses for good (another disk, FAT/exFAT, a share without links): copies from then on
+NO_LINKS = {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EACCES}
+
+
+def joined_name(film: str, root: str) -> str:
+    """``film``'s path under ``root`` in one name, its folders joined by '_' (site1/p1.jpeg: site1_p1.jpeg)."""
+    parts = [p for p in os.path.relpath(film, root).replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "_".join(parts) or os.path.basename(film)
+
+
+def dest_names(films: list[str], root: str) -> tuple[dict[str, str], list[str]]:
+    """(film -> its name in its class folder, the films left without one) of every film the sheet names.
+
+    A film keeps its own name unless another film of the sheet has it too (in any case: a disk that ignores case
+    holds one of P1.png and p1.png): a DICOM export repeats IM-0001.dcm in each series' folder, and filing one of
+    them left the other out. Those take their path under the sheet's folder as their name (site1_p1.jpeg). Not
+    always: NIH's 00000001_000.png filed as images_001_images_00000001_000.png no longer reads as the sheet's name,
+    and a folder filed by an earlier version would be filed twice. The names are made over the whole sheet, not per
+    class, so that a label corrected later moves a film without renaming it. Two joined names alike again
+    (a_b/c.png and a/b/c.png) give neither a name: said, never one film over the other."""
+    by_name: dict[str, list[str]] = {}
+    for film in films:
+        by_name.setdefault(os.path.basename(film).casefold(), []).append(film)
+    names = {f: os.path.basename(f) if len(group) == 1 else joined_name(f, root)
+             for group in by_name.values() for f in group}
+    taken: dict[str, list[str]] = {}
+    for film, name in names.items():
+        taken.setdefault(name.casefold(), []).append(film)
+    clashing = sorted(f for group in taken.values() if len(group) > 1 for f in group)
+    return {f: n for f, n in names.items() if f not in clashing}, clashing
+
+
+def put_film(film: str, dest: str, filing: Filing) -> None:
+    """``film`` at ``dest``: a hard link, else (the disk refuses them) a copy; never over a file there
+    (FileExistsError where one is, say made meanwhile by a second run of the command, which is left as it is)."""
+    film = os.path.realpath(film)  # the film a link leads to: a relative link moved to OUT/LABEL/ led nowhere
+    if not filing.copied:
+        try:
+            os.link(film, dest)
+            return
+        except OSError as e:
+            if e.errno not in NO_LINKS:
+                raise
+            filing.copied = e.strerror or str(e)
+    made = False
+    try:
+        with open(film, "rb") as src, open(dest, "xb") as dst:  # "x": never over a file made meanwhile
+            made = True
+            shutil.copyfileobj(src, dst, 1 << 20)
+        shutil.copystat(film, dest)
+    except OSError:
+        if made and os.path.exists(dest):
+            os.remove(dest)  # no half film left to be read as a whole one; only this run's own
+        raise
+
+
+def _alike(film: str, there: str) -> bool:
+    return os.path.samefile(film, there) or filecmp.cmp(film, there, shallow=False)
+
+
+def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) -> Filing:
+    """Each film of ``films`` put in ``out``/its class folder/ under its name (filing.names, else its own); one
+    there already (an earlier run's: the same file or the same bytes) counted as filed, another file kept."""
+    for film, folder in sorted(films.items(), key=lambda kv: (kv[1], kv[0])):
+        name = filing.names.get(film, os.path.basename(film))
+        dest = os.path.join(out, folder, name)
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            try:
+                if os.path.lexists(dest):
+                    raise FileExistsError(errno.EEXIST, "there already")
+                put_film(film, dest, filing)
+                filing.made += 1
+            except FileExistsError:  # there before, or made meanwhile by a second run at once
+                if not _alike(film, dest):
+                    filing.kept.append(os.path.join(folder, name))
+                    continue
+        except OSError as e:
+            filing.stopped = f"{said_name(dest)}: {e.strerror or e}"
+            break
+        filing.filed[folder] = filing.filed.get(folder, 0) + 1
+    return filing
+
+
+def _out_files(out: str | os.PathLike) -> tuple[dict[tuple[int, int], list[str]], dict[str, list[str]]]:
+    """The plain files directly in OUT's class folders, by (device, inode) and by name in any case."""
+    by_inode: dict[tuple[int, int], list[str]] = {}
+    by_name: dict[str, list[str]] = {}
+    try:
+        folders = [e.path for e in os.scandir(out) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return by_inode, by_name
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                by_inode.setdefault((st.st_dev, st.st_ino), []).append(entry.path)
+                by_name.setdefault(entry.name.casefold(), []).append(entry.path)
+    return by_inode, by_name
+
+
+def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os.PathLike, filing: Filing) -> Filing:
+    """Each film the sheet names (filing.named) taken out of the class folders of ``out`` it is not filed in now.
+
+    A label corrected after a run left the film in its old class too (the same inode in both), and the counts
+    said did not match the folders: cxr-train would read the film as of both classes. What is taken out is only
+    what this command leaves there, judged safely: a hard link to the film (the same file: removing it removes a
+    second name, the film stays under the sheet's folder), or a file of the name this command gives the film with
+    the film's very bytes (a copy where the disk refused links: the bytes stay in the film). A file of another
+    content is never touched, nor is a film the sheet does not name (another sheet's, filed into the same OUT)."""
+    placed = {os.path.normpath(os.path.join(out, folder, filing.names.get(f, os.path.basename(f))))
+              for f, folder in films.items()}
+    by_inode, by_name = _out_files(out)
+    for film in sorted(filing.named):
+        try:
+            st = os.stat(film)
+        except OSError:
+            continue
+        there = set(by_inode.get((st.st_dev, st.st_ino), []))
+        for name in {os.path.basename(film), joined_name(film, str(root))}:
+            there.update(by_name.get(name.casefold(), []))
+        for path in sorted(p for p in there if os.path.normpath(p) not in placed):
+            where = os.path.relpath(path, out)
+            try:
+                if _alike(film, path):
+                    os.remove(path)
+                    filing.moved.append(where)
+            except OSError:
+                filing.stale_left.append(where)
+    return filing
