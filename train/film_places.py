@@ -97,6 +97,11 @@ def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) ->
     return filing
 
 
+def _folder(path: str) -> str:
+    """The folder ``path`` lies in, absolute, however it was given (the sheet's cells and OUT each their own way)."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(path)))
+
+
 def _out_files(out: str | os.PathLike) -> tuple[dict[tuple[int, int], list[str]], dict[str, list[str]]]:
     """The plain files directly in OUT's class folders, by (device, inode) and by name in any case."""
     by_inode: dict[tuple[int, int], list[str]] = {}
@@ -129,9 +134,12 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
     what this command leaves there, judged safely: a hard link to the film (the same file: removing it removes a
     second name, the film stays under the sheet's folder), or a file of the name this command gives the film with
     the film's very bytes (a copy where the disk refused links: the bytes stay in the film). A file of another
-    content is never touched, nor is a film the sheet does not name (another sheet's, filed into the same OUT)."""
+    content is never touched, nor is a film the sheet does not name (another sheet's, filed into the same OUT), nor
+    any file in a folder that holds the sheet's films themselves: given OUT the folder above the sheet's, the films
+    in the sheet's folder, each the same file as its new link, were taken out as stale (moved, not filed)."""
     placed = {os.path.normpath(os.path.join(out, folder, filing.names.get(f, os.path.basename(f))))
               for f, folder in films.items()}
+    sources = {_folder(f) for f in filing.named}
     by_inode, by_name = _out_files(out)
     for film in sorted(filing.named):
         try:
@@ -141,7 +149,7 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
         there = set(by_inode.get((st.st_dev, st.st_ino), []))
         for name in {os.path.basename(film), joined_name(film, str(root))}:
             there.update(by_name.get(name.casefold(), []))
-        for path in sorted(p for p in there if os.path.normpath(p) not in placed):
+        for path in sorted(p for p in there if os.path.normpath(p) not in placed and _folder(p) not in sources):
             where = os.path.relpath(path, out)
             try:
                 if _alike(film, path):
