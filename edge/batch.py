@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Protocol
 import numpy as np
 
 from edge.capped_repr import error_text
+from edge.decode_budget import DecodeGate, decode_budget, film_cost
 from edge.dicom_start import DICOM_SUFFIXES
 from edge.film_files import image_files, is_image_name
 from edge.runtime import usable_cores
@@ -105,11 +106,26 @@ def decode_counted(path: str, config: PreprocessConfig, refuse: bool = False) ->
     return x, says, differing_frames(path) if isinstance(x, np.ndarray) and os.path.isfile(path) else None
 
 
-def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig, refuse: bool = False) -> Future:
+def decode_paced(path: str, config: PreprocessConfig, refuse: bool = False,
+                 gate: DecodeGate | None = None) -> tuple[np.ndarray | str | None, str | None, int | None]:
+    """:func:`decode_counted`, started once the films decoding beside it leave room for it (edge.decode_budget):
+    four large 16-bit films decoded at once held 1 to 1.7 GB on a Pi."""
+    if gate is None or gate.budget is None:
+        return decode_counted(path, config, refuse)
+    cost = film_cost(path)
+    gate.enter(cost)
+    try:
+        return decode_counted(path, config, refuse)
+    finally:
+        gate.leave(cost)
+
+
+def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig, refuse: bool = False,
+            gate: DecodeGate | None = None) -> Future:
     """Decode ``path`` in a worker thread, or here where no thread can be started (a process limit, a
     tight address space on a small board): the batch ended with "can't start new thread" and no answer."""
     try:
-        return pool.submit(decode_counted, path, config, refuse)
+        return pool.submit(decode_paced, path, config, refuse, gate)
     except RuntimeError:
         done: Future = Future()
         done.set_result(decode_counted(path, config, refuse))
@@ -117,13 +133,16 @@ def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig, refus
 
 
 def classify_files(model: Classifier, paths: list[str], workers: int | None = None, window: int = 32,
-                   keep_inputs: bool = False, refuse_header: bool = False) -> Iterator[Result]:
+                   keep_inputs: bool = False, refuse_header: bool = False,
+                   gate: DecodeGate | None = None) -> Iterator[Result]:
     """Yield one Result per path, in order, decoding ahead in threads while the model runs; a film that ran
     out of memory beside the others is decoded once more alone, after them (as --threads 1 would: films
     that each fit failed together, and a watch's retry failed them together again).
     ``keep_inputs``: each Result also carries its model input (for edge.explain, without decoding again);
-    ``refuse_header`` (--refuse-atypical): a film its DICOM header flags is refused undecoded."""
+    ``refuse_header`` (--refuse-atypical): a film its DICOM header flags is refused undecoded. ``gate``: how
+    many films decode at once within the memory free (default: a share of what is free now, edge.decode_budget)."""
     workers = workers or min(4, usable_cores())
+    gate = gate or DecodeGate(decode_budget() if workers > 1 else None)
     if any(os.path.splitext(p.rstrip())[1].lower() in DICOM_SUFFIXES or not is_image_name(os.path.basename(p))
            for p in paths):  # .dcm, or no image suffix at all: DICOM's names
         _load_dicom_support()
@@ -133,14 +152,14 @@ def classify_files(model: Classifier, paths: list[str], workers: int | None = No
         pending: deque[tuple[str, Future]] = deque()
         it = iter(paths)
         for path in it:
-            pending.append((path, _submit(pool, path, model.preprocess, refuse_header)))
+            pending.append((path, _submit(pool, path, model.preprocess, refuse_header, gate)))
             if len(pending) >= window:
                 break
         while pending:
             path, fut = pending.popleft()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append((nxt, _submit(pool, nxt, model.preprocess, refuse_header)))
+                pending.append((nxt, _submit(pool, nxt, model.preprocess, refuse_header, gate)))
             x, says, frames = fut.result()
             if isinstance(x, str) and x == OUT_OF_MEMORY and workers > 1:
                 alone.append(path)

@@ -89,9 +89,9 @@ def main(
                                                              "most probable); K above the model's classes: all of them."),
     threads: Optional[int] = typer.Option(None, "--threads", "-t", min=1, help=f"Interpreter threads, at most {MAX_THREADS} "
                                                                                   "(default: the runtime's choice); also "
-                                                                                  "the films decoded at once (default: up to "
-                                                                                  "4), so --threads 1 keeps a 512 MB board's "
-                                                                                  "memory to one large film's."),
+                                                                                  "the films decoded at once (up to 4; large "
+                                                                                  "films fewer, in 1/8 of free memory), so -t 1 "
+                                                                                  "keeps a 512 MB board to one large film's."),
     recursive: bool = typer.Option(False, "--recursive", "-r",
                                    help="Walk folders recursively (hidden, symlinked and mask sub-folders are not "
                                         "entered: a link can loop, masks/ holds lung masks; stderr names those passed "

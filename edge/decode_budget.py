@@ -1,0 +1,125 @@
+"""How many films edge-classify decodes at once: as many as its threads, unless large films would not fit.
+
+A 6000x6000 16-bit PNG took about 215 MB to decode and a 16-bit DICOM of that size about 470 MB (the file's
+bytes, held whole, and the decoded pixels), so four decode threads on a Pi held 1 to 1.7 GB at once, where an
+8-bit film of 2000x2500 takes about 20 MB. Each film's cost is estimated from its header before it is decoded,
+and a film starts only while the films decoding beside it and it fit in an eighth of the memory free when the
+batch began; one film alone always starts (a film that needs more than is free says so, edge.batch).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+# The share of the free memory that films being decoded may take together: the rest is the interpreter's, the
+# page cache's and the other services' on the device. An eighth keeps 6000x6000 16-bit films on a 4 GB Pi (3.5 GB
+# free) to two at a time (DICOMs, one), on a 1 GB Pi to one, while 8-bit films of 2500x2500 decode four at a time.
+DECODE_SHARE = 0.125
+# Bytes per pixel a decode takes beyond the file's own bytes (measured: benchmarks/decode_threads.py, peak RSS
+# above the imports); DICOM's per 16-bit sample (its bytes, the dataset's copy, float blocks of the mapping).
+BYTES_PER_PIXEL = {"grey": 3.5, "wide": 4.5, "colour": 6.0}
+DICOM_BYTES_PER_SAMPLE_16 = 11.0
+WIDE_MODES = ("I;16", "I;16B", "I;16L", "I", "F")
+
+
+def may_start(in_flight: int, cost: int, budget: int | None) -> bool:
+    """Whether a film expected to take ``cost`` bytes starts decoding beside films taking ``in_flight`` bytes,
+    within ``budget`` bytes for them all (None: unknown, as on macOS: every thread decodes, as before).
+    One film alone always starts: films of equal cost decode max(1, budget // cost) at a time."""
+    return budget is None or in_flight == 0 or in_flight + cost <= budget
+
+
+def free_memory() -> int | None:
+    """Bytes this process may still take: MemAvailable, or less where its cgroup (a container, systemd's
+    MemoryMax=) allows less; None where neither can be read (not Linux)."""
+    free = _meminfo_available()
+    room = _cgroup_room()
+    known = [v for v in (free, room) if v is not None]
+    return min(known) if known else None
+
+
+def decode_budget() -> int | None:
+    """The bytes films being decoded may take together (DECODE_SHARE of :func:`free_memory`), or None."""
+    free = free_memory()
+    return None if free is None else int(free * DECODE_SHARE)
+
+
+def film_cost(path: str) -> int:
+    """The bytes decoding ``path`` is expected to take at its peak, from its size and its header (Pillow's, or
+    a DICOM's Rows, Columns and bits); a header that cannot be read counts the file's bytes twice."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return 0  # its decode says what is wrong, at once
+    try:
+        return size + _pixel_bytes(path)
+    except Exception:  # noqa: BLE001 - any header: the decode judges the film, this only paces it
+        return 2 * size
+
+
+def _pixel_bytes(path: str) -> int:
+    from edge.dicom import dicom_header
+
+    ds = dicom_header(Path(path), ["Rows", "Columns", "BitsAllocated", "SamplesPerPixel"])
+    if ds is not None:
+        bits = int(getattr(ds, "BitsAllocated", 16) or 16)
+        samples = int(getattr(ds, "SamplesPerPixel", 1) or 1)
+        return int(int(ds.Rows) * int(ds.Columns) * samples * max(bits, 8) / 16 * DICOM_BYTES_PER_SAMPLE_16)
+    from PIL import Image
+
+    with Image.open(path) as img:  # the header only: Pillow decodes nothing until asked for the pixels
+        kind = "wide" if img.mode in WIDE_MODES else "grey" if img.mode in ("L", "1", "P") else "colour"
+        return int(img.size[0] * img.size[1] * BYTES_PER_PIXEL[kind])
+
+
+class DecodeGate:
+    """Films start decoding only while those in flight and the next fit in ``budget`` bytes (None: no limit).
+    One film alone always starts, so a batch never waits for memory that will not come."""
+
+    def __init__(self, budget: int | None) -> None:
+        self.budget = budget
+        self._in_flight = 0
+        self._changed = threading.Condition()
+
+    def enter(self, cost: int) -> None:
+        if self.budget is None:
+            return
+        with self._changed:
+            self._changed.wait_for(lambda: may_start(self._in_flight, cost, self.budget))
+            self._in_flight += cost
+
+    def leave(self, cost: int) -> None:
+        if self.budget is None:
+            return
+        with self._changed:
+            self._in_flight -= cost
+            self._changed.notify_all()
+
+
+def _meminfo_available() -> int | None:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _cgroup_room() -> int | None:
+    """memory.max less memory.current of this process's cgroup (v2), None where it has no limit or none is read."""
+    try:
+        with open("/proc/self/cgroup") as f:
+            path = next((line.split(":", 2)[2].strip() for line in f if line.startswith("0::")), None)
+        if path is None:
+            return None
+        folder = Path("/sys/fs/cgroup") / path.lstrip("/")
+        limit = (folder / "memory.max").read_text().strip()
+        if limit == "max":
+            return None
+        return max(0, int(limit) - int((folder / "memory.current").read_text().strip()))
+    except (OSError, ValueError, IndexError):
+        return None
