@@ -93,3 +93,30 @@ def test_a_folder_per_patient_given_with_add_data_names_both_folders():
     """The counts hold --add-data's films too, and the refusal named --data alone (session 69's second review)."""
     said = too_few_to_split({f"PAT{p:04d}": 1 for p in range(8)}, ["pacs", "more pacs"])
     assert said is not None and " in pacs and more pacs hold fewer than 3 films each" in said
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_while_the_films_are_listed_is_said_in_one_line(tmp_path, stop):
+    """The listing runs before one_line_errors and TensorFlow's import (seconds for 120,000 films): a Ctrl-C or SIGTERM
+    there was Typer's exit 130 with no word, where a stop while TensorFlow loads is said."""
+    import signal
+
+    for c in ("COVID", "Normal"):
+        write_images(tmp_path / "data" / c, c, 3)
+    # the signal is really sent, to the child itself, as the listing of the films starts; the listing then runs
+    listing = ("import os, signal, sys\n"
+               "import train.data_first as first\n"
+               "real = first.find_films\n"
+               "def find_films(*args, **kwargs):\n"
+               f"    os.kill(os.getpid(), signal.{stop})\n"
+               "    return real(*args, **kwargs)\n"
+               "first.find_films = find_films\n")
+    p = subprocess.run([sys.executable, "-c", listing + WRAPPER, "--data", str(tmp_path / "data"),
+                        "--out", str(tmp_path / "run"), "--quiet"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(REPO), "TF_CPP_MIN_LOG_LEVEL": "3"},
+                       preexec_fn=lambda: [signal.signal(s, signal.SIG_DFL) for s in (signal.SIGINT, signal.SIGTERM)])
+    assert p.returncode == 130, p.stdout + p.stderr
+    assert p.stderr == "cxr-train: interrupted while listing the films; nothing was written\n", p.stderr
+    assert p.stdout.splitlines()[-1] == "tensorflow imported: False", p.stdout
+    assert not (tmp_path / "run").exists()

@@ -12,7 +12,7 @@ import typer
 
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
-from edge.cliutil import fail, folder_problem
+from edge.cliutil import EXIT_INTERRUPTED, fail, folder_problem
 from edge.error_lines import one_line_errors
 from edge.figures import counted
 from train.class_names import parse_class_list, parse_class_map
@@ -225,6 +225,10 @@ def train(
             raise ValueError(problem)
     except ValueError as e:  # DataError is one
         raise fail("cxr-train", str(e)) from None
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (edge.entry) in a listing of seconds: Typer's 130 said nothing
+        if sys.stderr is not None:  # started with 2>&-: nothing to say it on
+            print("cxr-train: interrupted while listing the films; nothing was written", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if arch == "seed" and (big := seed_size_warning(image_size)):
         print(f"cxr-train: {big}", file=sys.stderr)
     load_tensorflow()

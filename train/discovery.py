@@ -36,6 +36,7 @@ from train.class_choice import as_folders, listed, classes_option, leave_out_opt
 from train.foreign_files import archives_in, archives_warning, backslash_names, is_archive_name, passed_over_warning
 from train.label_sheet import sheet_advice
 from train.manifest import ManifestError, attach_sources
+from train.sheet_folders import sheet_above, sheet_beside_folders
 from train.source_column_hint import ByCommand
 
 
@@ -69,10 +70,14 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     if is_one_class_folder(data_dir, found):
         if sheet := sheet_advice(data_dir):  # films and labels.csv: its parent's sub-folders are no classes either
             raise DataError(f"{said_name(str(data_dir))} holds images but no class folders; {sheet}")
+        if sheet := sheet_above(data_dir, out):  # nih/images_001: its parent's folders are parts of a download
+            raise DataError(f"{said_name(str(data_dir))} holds images but no class folders; {sheet}")
         raise DataError(f"{said_name(str(data_dir))} holds images but no class folders: give "
                         + ("the folder two levels up" if is_images_of_a_class(data_dir) else "its parent")
                         + f" ({said_name(str(parent_to_give(data_dir)))}), whose sub-folders are the classes"
                         + (" (the Kaggle layout: CLASS/images/)" if is_images_of_a_class(data_dir) else ""))
+    if min_classes > 1 and (sheet := sheet_beside_folders(data_dir, out)):  # names become labels: never images_001
+        raise DataError(sheet)  # before an empty class folder's error, whose --classes would train them
     skipped = run_folders(data_dir, out)
     picked = as_folders(classes, found + [f.name for f, _ in skipped]) if classes is not None else []
     for folder, why in skipped:

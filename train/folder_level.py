@@ -108,6 +108,12 @@ def parent_to_give(data_dir: Path) -> Path:
     the Kaggle layout's CLASS/images/ (is_images_of_a_class), whose parent is a class folder, not the data folder."""
     data_dir = Path(data_dir)
     for _ in range(2 if is_images_of_a_class(data_dir) else 1):
-        data_dir = (data_dir.resolve().parent if data_dir.name in ("", ".", "..") or data_dir.parent == Path(".")
-                    else data_dir.parent)
+        data_dir = one_up(data_dir)
     return data_dir
+
+
+def one_up(folder: Path) -> Path:
+    """The folder above ``folder``, as the user wrote it where that says something (base for base/COVID), else
+    absolute (COVID given from inside base, or '.')."""
+    folder = Path(folder)
+    return folder.resolve().parent if folder.name in ("", ".", "..") or folder.parent == Path(".") else folder.parent
