@@ -94,7 +94,7 @@ def site_films(s: Settings, m: Loaded) -> Films:
     from convert.site_rule_notes import check_site_films
     from convert.seen import leave_out_seen
     from convert.set_notes import conflict_warning, copies_warning, split_copies
-    from convert.source_training import held_out_source
+    from convert.source_training import held_out_source, seen_sources
     from convert.study_design import design_note, evaluation_design, trained_sources
     from edge.dicom_view import film_said, headers_warning, in_words
     from train.audit import shortcut_audit, summary_line
@@ -105,12 +105,14 @@ def site_films(s: Settings, m: Loaded) -> Films:
     foreign = m.info.get("foreign")  # no fingerprints, no record of its sources: a split.json beside it is another's
     drop, seen_note = (np.zeros(len(res.items), bool), None) if foreign else leave_out_seen(
         [s.model], res.items, s.keep_seen, "cxr-evaluate", s.crops_in, not s.quiet)
+    items_before = res.items  # the seen films' sources, before they are left out
     res = res.take(~drop)
     drawn = _drawn(m.drawn, res)
     design = evaluation_design(None if foreign else trained_sources(s.model), [i.source for i in res.items],
                                (seen_note or {}).get("films", 0))
     # marks its row in the per-source table (source_training)
     design["holdout_source"] = None if foreign else held_out_source(s.model)
+    design["seen_sources"] = seen_sources(seen_note, items_before)
     if line := design_note(design):
         print(f"cxr-evaluate: note: {line}", file=sys.stderr)
     rule_warnings = list(m.rule_warnings)

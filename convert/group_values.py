@@ -160,6 +160,16 @@ def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str) -> str:
     return f"; {'; '.join(hints)}" if hints else ""
 
 
+def _manifest_to_write(data_dir: Path, unknown: list[str], fields: list[str], files: list[str] | None) -> str:
+    """Where the folder has no MANIFEST.csv, how to write one that gives --by its column: a folder filed from a
+    sheet of labels (python -m train.file_by_label) has none, and the sheet's scanner or ward column stays behind."""
+    if fields:
+        return ""
+    example = f" (e.g. {files[0]})" if files else ""
+    return (f"; to group the films by a column of your own, write {said_name(str(Path(data_dir) / 'MANIFEST.csv'))} "
+            f"with a 'file' column, each film's path relative to the folder{example}, and a '{unknown[0]}' column")
+
+
 def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
                   prog: str = "cxr-evaluate") -> None:
     """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
@@ -174,7 +184,7 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{said_name(str(data_dir))} has no MANIFEST.csv"
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)}; "
                          f"{FILE_FORMAT}: each film's file format, DICOM, PNG, JPEG, ...)"
-                         + _spelt_otherwise(unknown, fields, prog))
+                         + (_spelt_otherwise(unknown, fields, prog) or _manifest_to_write(data_dir, unknown, fields, files)))
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
         # counted as group_values groups them: 'Ward 3' and 'WARD 3' are one group, not two

@@ -63,15 +63,16 @@ def mostly_missed(summary: dict) -> set[int]:
 
 
 def misses_from_new_sources(y: np.ndarray, predicted: np.ndarray, sources: list[str],
-                            trained: dict | None) -> dict[int, dict[str, int]]:
+                            trained: dict | None, seen: list[str] | None = None) -> dict[int, dict[str, int]]:
     """Per true class (its index), its films called something else that name a source the model was
     never trained on, counted by source ({source: films}, most first). ``trained``: the model's
     training sources (convert.study_design.trained_sources); {} where it records none, since then no
-    source can be told new. A source the run held out (--holdout-source) trained nothing: it counts."""
+    source can be told new. A source the run held out (--holdout-source) trained nothing: it counts. ``seen``: sources
+    of films found among its training films (convert.source_training.seen_sources): not new, whatever their name."""
     known = (trained or {}).get("sources") or {}
     if not known:
         return {}
-    keys = {text_key(s) for s in known}
+    keys = {text_key(s) for s in [*known, *(seen or [])]}
     out: dict[int, Counter] = {}
     for t, p, s in zip(np.asarray(y).tolist(), np.asarray(predicted).tolist(), sources):
         if t != p and s and text_key(s) not in keys:

@@ -151,7 +151,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
     design = (extra or {}).get("study_design") or {}
     report["missed_classes"] = missed_classes(summary, classes, ((extra or {}).get("seen_in_training") or {}).get("films", 0),
                                               threshold, design.get("kind"), misses_from_new_sources(
-                                                  y, predicted, sources or [], design.get("training_sources")),
+                                                  y, predicted, sources or [], design.get("training_sources"),
+                                                  design.get("seen_sources")),
                                               bool((extra or {}).get("foreign_model")))
     for line in report["missed_classes"]:
         md += [f"> {md_names(line, names)}", ""]

@@ -50,12 +50,22 @@ def held_out_source(model: Path) -> str | None:
     return held if isinstance(held, str) and held.strip() else None
 
 
-def training_role(source: str, trained: dict | None, holdout: str | None) -> str | None:
-    """``trained on``, ``held out``, ``not in training`` or None (the record does not tell) for one source's name."""
+def seen_sources(seen_note: dict | None, items: list) -> list[str]:
+    """The sources named by films found among the model's training or validation films (convert.seen's note,
+    whether they were left out or kept): a site whose films the model learnt under another source's name (a
+    hospital's own export of films a public archive holds) is no site it never saw."""
+    seen = {e["file"] for e in (seen_note or {}).get("seen_films") or []}
+    return sorted({i.source for i in items if i.path in seen and i.source and i.source != NOT_GIVEN})
+
+
+def training_role(source: str, trained: dict | None, holdout: str | None,
+                  seen: list[str] | None = None) -> str | None:
+    """``trained on``, ``held out``, ``not in training`` or None (the record does not tell) for one source's name;
+    ``seen``: sources of films found among its training films (seen_sources), trained on whatever the record names."""
     if not source or source == NOT_GIVEN:
         return None
     known = (trained or {}).get("sources") or {}
-    if text_key(source) in {text_key(s) for s in known}:
+    if text_key(source) in {text_key(s) for s in [*known, *(seen or [])]}:
         return "trained on"
     if holdout and source_held(holdout, source):
         return "held out"
@@ -68,7 +78,8 @@ def mark_training(per_source: dict, design: dict | None) -> None:
     cxr-evaluate's study design (its ``training_sources`` and ``holdout_source``)."""
     design = design or {}
     for source, summary in per_source.items():
-        if role := training_role(source, design.get("training_sources"), design.get("holdout_source")):
+        if role := training_role(source, design.get("training_sources"), design.get("holdout_source"),
+                                 design.get("seen_sources")):
             summary["in_training"] = role
 
 
@@ -85,7 +96,7 @@ def training_note(per_source: dict, holdout: str | None) -> list[str]:
     command = md_code(command_words("cxr-train", "--holdout-source", holdout or ""))
     said = {"held out": f"**held out of training** marks the source {command} kept out of its training and validation films",
             "not in training": "**not in training** a source none of its training or validation films named",
-            "trained on": "trained on a source they named"}
+            "trained on": "trained on a source they named, or whose films here were found among them"}
     return ["Beside each source, what the model's record says of it: " + "; ".join(v for k, v in said.items() if k in roles)
             + ". Only the rows not trained on show how it does at a site it never saw.", ""]
 

@@ -50,3 +50,13 @@ def test_a_dicom_attribute_given_in_another_case_is_named_as_spelt(tmp_path):
     """--by patientsex (the attribute is PatientSex) was refused with the attributes listed and no word of which."""
     with pytest.raises(ValueError, match=r"patientsex: the DICOM attribute is spelt PatientSex \(--by PatientSex\)$"):
         check_columns(tmp_path, ["patientsex"])
+
+
+def test_a_folder_without_manifest_is_told_how_to_give_by_its_column(tmp_path):
+    """A site's films filed by python -m train.file_by_label have no MANIFEST.csv: the sheet's scanner column stays
+    beside the sheet, and --by scanner was refused saying only that there is no MANIFEST.csv, not what to write."""
+    with pytest.raises(ValueError) as e:
+        check_columns(tmp_path, ["scanner"], ["COVID/ACC1001.dcm"])
+    said = str(e.value)
+    assert "has no MANIFEST.csv" in said
+    assert "with a 'file' column, each film's path relative to the folder (e.g. COVID/ACC1001.dcm), and a 'scanner' column" in said

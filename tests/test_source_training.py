@@ -31,11 +31,14 @@ def test_a_source_is_said_not_in_training_only_where_every_training_films_source
 
 def test_cxr_evaluate_marks_the_held_out_source_in_report_md_json_and_terminal(held_out_run, tmp_path):
     """The session's real --holdout-source run (tests/held_out_run.py) scored by the real cxr-evaluate, on a copy of
-    its data folder whose MANIFEST.csv names its 'sitec' films as a site no training film named."""
+    its data folder whose MANIFEST.csv names its test split's films of trained sources as a site no training film
+    named. (Its training films renamed so are films of a source it trained on, found by fingerprints: trained on.)"""
     data = tmp_path / "data"
     shutil.copytree(held_out_run / "data", data)
-    write_manifest(data, lambda k: "sited" if source_of(k) == "sitec" else source_of(k))
     run = held_out_run / "run"
+    films = write_manifest(data)
+    test = {f["path"] for f in json.loads((run / "split.json").read_text())["splits"]["test"]}
+    write_manifest(data, lambda k: "sited" if films[k] in test and source_of(k) != "siteb" else source_of(k))
     out = tmp_path / "report"
     r = CliRunner().invoke(evaluate_app, [str(run / "model.keras"), str(data), "--keep-seen", "--class-map",
                                           f"{OTHER}=-", "--out", str(out), "--n-boot", "100", "--explain", "0",
@@ -44,7 +47,7 @@ def test_cxr_evaluate_marks_the_held_out_source_in_report_md_json_and_terminal(h
     report = json.loads((out / "report.json").read_text())
     assert report["study_design"]["holdout_source"] == "siteb"
     assert {s: v.get("in_training") for s, v in report["per_source"].items()} == {
-        "sitea": "trained on", "siteb": "held out", "sited": "not in training"}
+        "sitea": "trained on", "siteb": "held out", "sitec": "trained on", "sited": "not in training"}
     table = unpadded((out / "report.md").read_text()).split("## Per source")[1].split("\n## ")[0]
     assert "| siteb (**held out of training**) | 11 |" in table
     assert "| sitea (trained on) |" in table and "| sited (**not in training**) |" in table
