@@ -22,15 +22,15 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import edge.blank_film  # noqa: E402
 import edge.box_on_blank  # noqa: E402
 import edge.grey_levels  # noqa: E402
 import edge.pillow_misreads  # noqa: E402
-import edge.preprocess  # noqa: E402
 import edge.wide_pixels as wide  # noqa: E402
 from edge.preprocess import load_bytes  # noqa: E402
 
 # the modules whose checks count a film's levels as it is read
-COUNTERS = (edge.box_on_blank, edge.grey_levels, edge.pillow_misreads, edge.preprocess)
+COUNTERS = (edge.blank_film, edge.box_on_blank, edge.grey_levels, edge.pillow_misreads)
 
 SIZES = ((1024, 1024), (2500, 2000), (4300, 4300))
 
