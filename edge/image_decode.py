@@ -23,7 +23,7 @@ from edge.flatten import flatten_to_gray, needs_flattening
 from edge.gif_screen import first_image_alone
 from edge.image_error import ImageError
 from edge.libtiff_quiet import quiet_libtiff
-from edge.wide_pixels import linear_to_uint8, pixels
+from edge.wide_pixels import linear_to_uint8, pixels, value_counts
 
 # Refuse images above this many pixels before decoding them. Decoding takes about 2 bytes a pixel (8-bit
 # grey or palette), 4.5 (16-bit grey) or 5.5 (RGB, RGBA, grey and alpha: Pillow holds 4 bytes a pixel), so one
@@ -48,6 +48,12 @@ DECODER_ERRORS = (OSError, SyntaxError, ValueError, struct.error, EOFError, zlib
 
 def decode_bytes(data: bytes) -> np.ndarray:
     """Decode PNG/JPEG/... bytes to 8-bit grayscale, the same way every time."""
+    return decode_counted(data)[0]
+
+
+def decode_counted(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`decode_bytes`, with the film's 256 per-level counts where decoding took them (an 8-bit film: for a
+    16-bit colour PNG's check), handed on to the blank, grey-level and box checks (edge.preprocess), else None."""
     try:
         img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as e:  # Pillow's own guard (at 2 x MAX_PIXELS), reading the header
@@ -83,16 +89,17 @@ def decode_bytes(data: bytes) -> np.ndarray:
         elif img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
             wide = pixels(img)
             del img  # Pillow's copy goes before the mapping needs memory
-            return linear_to_uint8(wide, invert=min_is_white)
+            return linear_to_uint8(wide, invert=min_is_white), None
         else:
             if img.mode == "CMYK":
                 img = img.convert("RGB")
             gray = pixels(img if img.mode == "L" else img.convert("L"))
-        if (levels := top_byte_levels(data, gray)) is not None:
+        counts = value_counts(gray, 0, 256)
+        if (levels := top_byte_levels(data, gray, counts)) is not None:
             raise ImageError(f"a 16-bit colour PNG whose values are all low: Pillow reads only the top 8 bits of each, "
                              f"which leaves {counted(levels, 'grey level')} of the film; export it as 16-bit grayscale "
                              "(or 8-bit) PNG instead")
-        return gray
+        return gray, counts
     except ImageError:
         raise
     except Exception as e:

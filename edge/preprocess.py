@@ -22,17 +22,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from edge.borders_contrast import equalize, trim_uniform_borders
+from edge.borders_contrast import border_widths, equalize, inside_borders, trim_uniform_borders
 from edge.box_on_blank import box_on_blank_fault
 from edge.grey_levels import few_levels_fault
 # what other modules and the tests take from here, each from the module that does it
 from edge.blank_film import BLANK_SHARE, check_size, one_level_share  # noqa: F401
 from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
 from edge.film_bytes import MAX_FILE_BYTES, read_image_file, read_regular_file  # noqa: F401
-from edge.image_decode import DECODER_ERRORS, MAX_PIXELS, MIN_SIDE, decode_bytes  # noqa: F401
+from edge.image_decode import DECODER_ERRORS, MAX_PIXELS, MIN_SIDE, decode_bytes, decode_counted  # noqa: F401
 from edge.image_error import ImageError  # the error of every refused film, given on from here
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
 from edge.preprocess_config import NORMALIZE_MODES, RESIZE_MODES, PreprocessConfig  # noqa: F401
+from edge.wide_pixels import value_counts
 
 # Which rules turn a file into pixels. A run's cache (train.cache) records it, and a cache of other
 # rules is decoded again: bump it with every change that gives some file other pixels (not for a new
@@ -44,15 +45,19 @@ DECODE_RULES = 4
 
 def preprocess_file(path: str | Path, config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
     """Read an image file and return the model input, uint8 of shape (size, size, channels)."""
-    return preprocess_gray(load_grayscale(path), config)
+    gray, borders = _read(read_image_file(path), path)  # as preprocess_gray(load_grayscale(path), config)
+    return _model_input(inside_borders(gray, borders) if config.trim_borders else gray, config)
 
 
 def preprocess_gray(gray: np.ndarray, config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
     """Turn an 8-bit grayscale image (H, W) into the model input (pure function)."""
     if gray.ndim != 2 or gray.dtype != np.uint8:
         raise ValueError(f"expected a 2-D uint8 image, got {gray.dtype} {gray.shape}")
-    if config.trim_borders:
-        gray = trim_uniform_borders(gray)
+    return _model_input(trim_uniform_borders(gray) if config.trim_borders else gray, config)
+
+
+def _model_input(gray: np.ndarray, config: PreprocessConfig) -> np.ndarray:
+    """Steps 3 and 4 of a film (its borders trimmed already where the config says so)."""
     s = config.size
     h, w = gray.shape
     img = Image.fromarray(gray)
@@ -79,12 +84,25 @@ def load_grayscale(path: str | Path) -> np.ndarray:
 
 def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
     """Decode a file's bytes (the name only hints at DICOM) to 8-bit grayscale (H, W)."""
+    return _read(data, path)[0]
+
+
+def _read(data: bytes, path: str | Path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """load_bytes's film and its uniform borders' widths (edge.borders_contrast.border_widths). Its grey levels are
+    counted once, for the blank, grey-level and box checks alike, and its borders found once, for the box check and
+    the model input alike: each took its own, two or three histograms and two trims a film up to 0.53.0."""
     if not data:
         raise ImageError("empty file (0 bytes)")
     from edge.dicom import dicom_to_gray, is_dicom  # reading DICOM needs the optional extra (pydicom)
 
     dicom = is_dicom(data, Path(path))
-    gray = check_size(dicom_to_gray(data) if dicom else decode_bytes(data))
-    if (fault := few_levels_fault(gray, b"" if dicom else data) or box_on_blank_fault(gray)) is not None:
-        raise ImageError(fault)  # not blank, and still no radiograph: too few levels, or a box on a blank
-    return gray
+    gray, counts = (dicom_to_gray(data), None) if dicom else decode_counted(data)
+    if min(gray.shape) >= MIN_SIDE and counts is None:  # a smaller one is refused for its size, uncounted
+        counts = value_counts(gray, 0, 256)
+    check_size(gray, counts)
+    if (fault := few_levels_fault(gray, b"" if dicom else data, counts)) is not None:
+        raise ImageError(fault)  # not blank, and still no radiograph: too few levels
+    borders = border_widths(gray)
+    if (fault := box_on_blank_fault(gray, counts, borders)) is not None:
+        raise ImageError(fault)  # or a box on a blank
+    return gray, borders

@@ -313,7 +313,7 @@ def test_a_selftest_that_decodes_otherwise_blames_the_device_not_the_file(tiny_r
     from edge.about import selftest_problem
     from edge.model import ModelFileError
 
-    def levels(data, gray):
+    def levels(data, gray, counts=None):
         raise AttributeError("module 'numpy' has no attribute 'count_nonzero'")
 
     monkeypatch.setattr(edge.image_decode, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.image_decode

@@ -438,7 +438,7 @@ def test_an_error_no_decoder_gives_keeps_its_type_and_is_no_corrupt_film(monkeyp
 
     data = encode(Image.fromarray(chest_like()))
 
-    def levels(data, gray):
+    def levels(data, gray, counts=None):
         raise TypeError("object of type 'NoneType' has no len()")
 
     monkeypatch.setattr(edge.image_decode, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.image_decode
