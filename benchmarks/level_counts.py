@@ -1,5 +1,5 @@
-"""The per-level counts of an 8-bit film, which edge.preprocess.load_bytes takes three times a film (the blank check,
-the grey-level spread, a box on a blank): Pillow's histogram (edge.wide_pixels.value_counts since 0.53.0) against
+"""The per-level counts of an 8-bit film, which edge.preprocess.load_bytes took three times a film up to 0.53.0 (the blank
+check, the grey-level spread, a box on a blank; once since: benchmarks/read_path.py): Pillow's histogram (edge.wide_pixels.value_counts since 0.53.0) against
 np.bincount of each block's int64 copy (up to 0.52.0), and what that makes of reading the whole film.
 
 Synthetic film-like 8-bit images (smooth noise, as shift_speed.py) of a small, a typical and a large detector's size;
@@ -22,15 +22,17 @@ from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import edge.blank_film  # noqa: E402
 import edge.box_on_blank  # noqa: E402
 import edge.grey_levels  # noqa: E402
+import edge.image_decode  # noqa: E402
 import edge.pillow_misreads  # noqa: E402
 import edge.preprocess  # noqa: E402
 import edge.wide_pixels as wide  # noqa: E402
 from edge.preprocess import load_bytes  # noqa: E402
 
 # the modules whose checks count a film's levels as it is read
-COUNTERS = (edge.box_on_blank, edge.grey_levels, edge.pillow_misreads, edge.preprocess)
+COUNTERS = (edge.blank_film, edge.box_on_blank, edge.grey_levels, edge.image_decode, edge.pillow_misreads, edge.preprocess)
 
 SIZES = ((1024, 1024), (2500, 2000), (4300, 4300))
 

@@ -32,6 +32,12 @@ def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: flo
     Never removes more than ``max_fraction`` of either dimension from each side, so a dark
     image cannot be trimmed away.
     """
+    return inside_borders(gray, border_widths(gray, tolerance, max_fraction))
+
+
+def border_widths(gray: np.ndarray, tolerance: int = 6, max_fraction: float = 0.25) -> tuple[int, int, int, int]:
+    """How many (nearly) flat rows and columns :func:`trim_uniform_borders` cuts: top, bottom, left, right. Found once
+    as a film is read (edge.preprocess), for the box-on-blank check and the model input alike."""
     h, w = gray.shape
 
     def flat(lines: np.ndarray) -> np.ndarray:
@@ -43,8 +49,11 @@ def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: flo
 
     rows, cols = flat(gray), flat(gray.T)
     lim_h, lim_w = int(h * max_fraction), int(w * max_fraction)
-    top = run_length(rows, lim_h)
-    bottom = run_length(rows[::-1], lim_h)
-    left = run_length(cols, lim_w)
-    right = run_length(cols[::-1], lim_w)
+    return run_length(rows, lim_h), run_length(rows[::-1], lim_h), run_length(cols, lim_w), run_length(cols[::-1], lim_w)
+
+
+def inside_borders(gray: np.ndarray, widths: tuple[int, int, int, int]) -> np.ndarray:
+    """The film inside its borders of ``widths`` (top, bottom, left, right: :func:`border_widths`), a view."""
+    top, bottom, left, right = widths
+    h, w = gray.shape
     return gray[top : h - bottom, left : w - right]

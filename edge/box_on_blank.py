@@ -18,14 +18,16 @@ stroke, all ways (text at 24 pixels: 0.1%, at 96: 45%), where a cxr-dev film pas
 Looked at where the model looks, inside the uniform borders (edge.borders_contrast, as edge.preprocess trims them): a
 dithered film letterboxed in flat black is mostly black before the trim. A film whose every level holds under
 MOST_SAMPLED of every STRIDE-th row cannot hold ONE_LEVEL of all its rows at one level (the others, at most 10% of the
-film, fill at most 40% of those rows), so a chest film costs a histogram of a quarter of its rows, not of all of them.
+film, fill at most 40% of those rows), so a chest film costs a histogram of a quarter of its rows, not of all of them;
+read by edge.preprocess, which hands on the whole film's counts and its borders, it costs a histogram of the border
+strips (none on a film without borders), and the sampled rows are looked at only for a film ONE_LEVEL one grey level.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from edge.borders_contrast import trim_uniform_borders
+from edge.borders_contrast import border_widths, inside_borders
 from edge.figures import counted, fixed
 from edge.grey_levels import FEW_LEVELS, counted_spread
 from edge.wide_pixels import value_counts
@@ -39,13 +41,23 @@ SOLID = 0.5
 MOST_SAMPLED = 1 - STRIDE * (1 - ONE_LEVEL)
 
 
-def box_on_blank_fault(gray: np.ndarray) -> str | None:
+def box_on_blank_fault(gray: np.ndarray, counts: np.ndarray | None = None,
+                       borders: tuple[int, int, int, int] | None = None) -> str | None:
     """Why ``gray`` (8-bit, as decoded) is refused as a box or a label on a blank; None where under ONE_LEVEL of it
-    (inside its uniform borders) is one grey level, or the rest spans FEW_LEVELS or more."""
-    film = trim_uniform_borders(gray)
-    if film.size == 0 or value_counts(film[::STRIDE], 0, 256).max() < MOST_SAMPLED * film[::STRIDE].size:
+    (inside its uniform borders) is one grey level, or the rest spans FEW_LEVELS or more. ``counts`` (gray's 256
+    per-level counts) and ``borders`` (its border_widths) where the reader has them already (edge.preprocess): the
+    film's own counts are then those less its borders', and the sampled rows are looked at only where they could
+    let go a film ONE_LEVEL one grey level (always the same answer, down to the bound)."""
+    borders = border_widths(gray) if borders is None else borders
+    film = inside_borders(gray, borders)
+    if film.size == 0:
         return None
-    counts = value_counts(film, 0, 256)
+    if counts is not None and (counts := _inside(gray, counts, borders)).max() / film.size < ONE_LEVEL:
+        return None  # under ONE_LEVEL at one level: what the sampled rows would have let go, or the share below
+    if value_counts(film[::STRIDE], 0, 256).max() < MOST_SAMPLED * film[::STRIDE].size:
+        return None
+    if counts is None:
+        counts = value_counts(film, 0, 256)
     level = int(counts.argmax())
     share = counts[level] / film.size
     counts[level] = 0
@@ -85,3 +97,18 @@ def solid_share(rest: np.ndarray) -> float:
     for i in range(1, k):
         both &= rows[i : i + both.shape[0]]
     return int(np.count_nonzero(both)) / total
+
+
+def _inside(gray: np.ndarray, counts: np.ndarray, borders: tuple[int, int, int, int]) -> np.ndarray:
+    """The per-level counts of ``gray`` inside ``borders``, from those of all of it (``counts``): the film counted
+    where it is the smaller part, else its border strips counted and taken away; a new array either way."""
+    top, bottom, left, right = borders
+    h, w = gray.shape
+    film = inside_borders(gray, borders)
+    if film.size <= gray.size - film.size:
+        return value_counts(film, 0, 256)
+    out = np.array(counts, dtype=np.int64)
+    for strip in (gray[:top], gray[h - bottom:], gray[top : h - bottom, :left], gray[top : h - bottom, w - right:]):
+        if strip.size:
+            out -= value_counts(strip, 0, 256)
+    return out

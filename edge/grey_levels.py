@@ -40,10 +40,11 @@ def counted_spread(counts: np.ndarray) -> tuple[int, int]:
     return int(np.searchsorted(cum, 0.005 * cum[-1], "right")), int(np.searchsorted(cum, 0.995 * cum[-1], "left"))
 
 
-def few_levels_fault(gray: np.ndarray, data: bytes = b"") -> str | None:
+def few_levels_fault(gray: np.ndarray, data: bytes = b"", counts: np.ndarray | None = None) -> str | None:
     """Why ``gray`` is refused for spanning too few grey levels; None where its central 99% spans FEW_LEVELS or
-    more. ``data``: the image file (not DICOM) it was decoded from, whose transparency the message then speaks of."""
-    lo, hi = central_spread(gray)
+    more. ``data``: the image file (not DICOM) it was decoded from, whose transparency the message then speaks of;
+    ``counts``: gray's 256 per-level counts where the reader took them already (edge.preprocess: once a film)."""
+    lo, hi = central_spread(gray) if counts is None else counted_spread(counts)
     if hi - lo + 1 >= FEW_LEVELS:
         return None
     found = (f"too few grey levels: 99% of the film's pixels lie within {counted(hi - lo + 1, 'grey level')} ({lo} to "

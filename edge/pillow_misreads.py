@@ -21,17 +21,17 @@ from edge.wide_pixels import value_counts
 MIN_LEVELS = 32  # fewer grey levels than a 13-bit film keeps in its top byte: too posterised to read
 
 
-def top_byte_levels(data: bytes, gray: np.ndarray) -> int | None:
+def top_byte_levels(data: bytes, gray: np.ndarray, counts: np.ndarray | None = None) -> int | None:
     """The grey levels left of a 16-bit colour (RGB, RGBA or LA) PNG, when too few to read a film by.
 
     Pillow has no 16-bit colour mode: it keeps each value's top byte, so a 12-bit film stored as
     RGB48 (values up to 4095) came out in 16 levels and was labelled from that posterised picture;
     16-bit grayscale is read in full (wide_pixels). None where the file is not such a PNG or keeps
-    enough levels."""
+    enough levels. ``counts``: gray's 256 per-level counts where the reader took them already."""
     # IHDR's bytes 24 and 25: bit depth 16, colour type RGB (2), LA (4) or RGBA (6)
     if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 26 or data[24] != 16 or data[25] not in (2, 4, 6):
         return None
-    levels = int(np.count_nonzero(value_counts(gray, 0, 256)))
+    levels = int(np.count_nonzero(value_counts(gray, 0, 256) if counts is None else counts))
     return levels if levels < MIN_LEVELS else None
 
 

@@ -309,14 +309,14 @@ def test_a_selftest_that_decodes_otherwise_blames_the_device_not_the_file(tiny_r
     """A reference film failing with an error no damaged file gives (an AttributeError from a Pillow or NumPy the
     code does not fit) was 'its self-test data are damaged ...: copy it again from the workstation': a good file
     copied again and again, while the device's libraries were at fault."""
-    import edge.preprocess
+    import edge.image_decode
     from edge.about import selftest_problem
     from edge.model import ModelFileError
 
-    def levels(data, gray):
+    def levels(data, gray, counts=None):
         raise AttributeError("module 'numpy' has no attribute 'count_nonzero'")
 
-    monkeypatch.setattr(edge.preprocess, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.preprocess
+    monkeypatch.setattr(edge.image_decode, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.image_decode
     m = EdgeModel(tiny_run / "model_int8.tflite")
     with pytest.raises(ModelFileError, match="this device decodes or preprocesses the self-test's reference images "
                                              "otherwise \\(AttributeError: module 'numpy'") as e:

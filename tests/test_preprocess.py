@@ -437,15 +437,15 @@ def test_an_error_no_decoder_gives_keeps_its_type_and_is_no_corrupt_film(monkeyp
     """A TypeError in our own decoding steps (or from a Pillow or NumPy the device has that the code does not fit)
     was 'corrupt or truncated image (...)' without its type: every film called damaged. It goes on with its type,
     and edge-classify's batch says 'cannot decode (TypeError: ...)'; a damaged film is still 'corrupt'."""
-    import edge.preprocess
+    import edge.image_decode
     from edge.batch import decode
 
     data = encode(Image.fromarray(chest_like()))
 
-    def levels(data, gray):
+    def levels(data, gray, counts=None):
         raise TypeError("object of type 'NoneType' has no len()")
 
-    monkeypatch.setattr(edge.preprocess, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.preprocess
+    monkeypatch.setattr(edge.image_decode, "top_byte_levels", levels)  # edge.pillow_misreads', looked up in edge.image_decode
     with pytest.raises(TypeError):
         load_bytes(data)
     (tmp_path / "a.png").write_bytes(data)

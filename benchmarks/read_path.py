@@ -1,0 +1,81 @@
+"""preprocess_file per film over a folder of films (cxr-dev), as edge.preprocess reads now against an earlier revision's
+edge/preprocess.py (default: cxr-edge 0.53.0's, whose checks counted an 8-bit film's grey levels two or three times
+and trimmed its borders twice), and whether both give the same model input for every film.
+
+The old module is git's copy of that revision's edge/preprocess.py, run over today's helpers (called as it called them,
+without the reader's counts and borders, they do what they did). Old and new alternate film by film, --repeat times;
+each film's time is its median. Prints a Markdown table: milliseconds per film (mean of the films' medians), new / old.
+
+    python benchmarks/read_path.py [--films FOLDER (default: cxr-dev, benchmarks.data_path)] [--old e0c3fb6] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import edge.preprocess as new  # noqa: E402
+from benchmarks.data_path import CXR_DEV  # noqa: E402
+from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
+
+GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
+
+
+def old_module(rev: str) -> types.ModuleType:
+    src = subprocess.run(["git", "show", f"{rev}:edge/preprocess.py"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    mod = sys.modules["old_preprocess"] = types.ModuleType("old_preprocess")  # a dataclass looks its module up
+    exec(compile(src, f"{rev}:edge/preprocess.py", "exec"), mod.__dict__)
+    return mod
+
+
+def timed(fn, path: Path, config) -> tuple[float, np.ndarray]:
+    t = time.perf_counter()
+    out = fn(path, config)
+    return 1000 * (time.perf_counter() - t), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--films", type=Path, default=CXR_DEV)
+    ap.add_argument("--old", default="e0c3fb6", help="the revision whose edge/preprocess.py is 'old'")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    old = old_module(args.old)
+    config = new.PreprocessConfig()
+    films = sorted(p for p in args.films.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    rows: dict[str, list[tuple[float, float]]] = {}
+    same = 0
+    for path in films:
+        t_old, t_new, outputs = [], [], {}
+        for i in range(args.repeat):  # alternated, and each first in turn: old, new, new, old, ...
+            for fn, times in ((old, t_old), (new, t_new))[:: 1 if i % 2 == 0 else -1]:
+                ms, out = timed(fn.preprocess_file, path, config)
+                times.append(ms)
+                outputs[fn is new] = out
+        a, b = outputs[False], outputs[True]
+        same += bool(np.array_equal(a, b))
+        side = max(new.load_grayscale(path).shape)
+        group = GROUPS[0] if side <= 256 else GROUPS[1] if side <= 1024 else GROUPS[2]
+        rows.setdefault(group, []).append((float(np.median(t_old)), float(np.median(t_new))))
+    rows = {g: rows[g] for g in GROUPS if g in rows}
+    rows["all films"] = [t for group in list(rows.values()) for t in group]
+    print(f"{len(films)} films, model inputs identical for {same} of them ({config.size} px, {config.channels} channel)")
+    print("| films | n | preprocess_file, old ms | new ms | new / old |")
+    print("|---|---:|---:|---:|---:|")
+    for group, times in rows.items():
+        o, n = (float(np.mean([t[i] for t in times])) for i in (0, 1))
+        print(f"| {group} | {len(times)} | {o:.2f} | {n:.2f} | {n / o:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
