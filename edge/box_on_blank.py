@@ -14,6 +14,10 @@ A cover page of anti-aliased text on black (24 to 96 pixels a letter) passed: it
 rest of wide spread is refused too where it is thin strokes: under SOLID of it lies INSIDE pixels or more inside a
 stroke, all ways (text at 24 pixels: 0.1%, at 96: 45%), where a cxr-dev film pasted small on a blank holds 63% or more
 (each film of every sixth, at an eighth of its size; 77% at a quarter). Text 150 pixels a letter (63%) still passes.
+A solid rest MOSTLY_ONE (60%) within NEAR (4) levels of one is a box whose edges a JPEG blurred into 16 levels or more
+(a white box at quality 90: 94%; no cxr-dev film holds over 38% so near one level). And where the trim stopped at its
+limit, a quarter of each side (no cxr-dev film's does), what lies inside the borders found without one is looked at
+too: a white box centred on black over 2.5% of the film filled under 90% of its central half, and was labelled.
 
 Looked at where the model looks, inside the uniform borders (edge.borders_contrast, as edge.preprocess trims them): a
 dithered film letterboxed in flat black is mostly black before the trim. A film whose every level holds under
@@ -38,26 +42,46 @@ STRIDE = 4
 # The rest is strokes (text, lines, dots) where under SOLID of it lies INSIDE pixels or more from the blank, all ways.
 INSIDE = 2
 SOLID = 0.5
+# A solid rest MOSTLY_ONE within NEAR levels of one level is a box whose edges JPEG blurred (a film: under 38%).
+NEAR = 4
+MOSTLY_ONE = 0.6
+TRIM_LIMIT = 0.25  # edge.borders_contrast's max_fraction: a border trimmed this wide may go on further
 MOST_SAMPLED = 1 - STRIDE * (1 - ONE_LEVEL)
 
 
 def box_on_blank_fault(gray: np.ndarray, counts: np.ndarray | None = None,
                        borders: tuple[int, int, int, int] | None = None) -> str | None:
     """Why ``gray`` (8-bit, as decoded) is refused as a box or a label on a blank; None where under ONE_LEVEL of it
-    (inside its uniform borders) is one grey level, or the rest spans FEW_LEVELS or more. ``counts`` (gray's 256
-    per-level counts) and ``borders`` (its border_widths) where the reader has them already (edge.preprocess): the
-    film's own counts are then those less its borders', and the sampled rows are looked at only where they could
-    let go a film ONE_LEVEL one grey level (always the same answer, down to the bound)."""
+    (inside its uniform borders) is one grey level, or the rest is a film: it spans FEW_LEVELS or more, solid, and not
+    MOSTLY_ONE within NEAR levels of one. ``counts`` (gray's 256 per-level counts) and ``borders`` (its border_widths)
+    where the reader has them already (edge.preprocess): the film's own counts are then those less its borders', and
+    the sampled rows are looked at only where they could let go a film ONE_LEVEL one grey level (always the same
+    answer, down to the bound). Where the trim stopped at its limit (a quarter of each side), what lies inside the
+    borders found without a limit is looked at too: a box centred on a blank, over 2.5% of it, was labelled."""
     borders = border_widths(gray) if borders is None else borders
     film = inside_borders(gray, borders)
     if film.size == 0:
         return None
-    if counts is not None and (counts := _inside(gray, counts, borders)).max() / film.size < ONE_LEVEL:
+    if counts is not None:
+        counts = _inside(gray, counts, borders)
+    if (fault := _looked_at(film, counts, film.shape == gray.shape)) is not None:
+        return fault
+    h, w = gray.shape
+    if max(borders[:2]) < int(h * TRIM_LIMIT) and max(borders[2:]) < int(w * TRIM_LIMIT):
+        return None
+    whole = border_widths(gray, max_fraction=0.5)
+    if whole[0] + whole[1] >= h or whole[2] + whole[3] >= w:
+        return None  # all of it flat: the blank check's, not this one's
+    return _looked_at(inside_borders(gray, whole), None, False)
+
+
+def _looked_at(film: np.ndarray, counts: np.ndarray | None, untrimmed: bool) -> str | None:
+    """box_on_blank_fault's words for ``film`` (inside its borders; ``counts`` its per-level counts where known)."""
+    if counts is not None and counts.max() / film.size < ONE_LEVEL:
         return None  # under ONE_LEVEL at one level: what the sampled rows would have let go, or the share below
     if value_counts(film[::STRIDE], 0, 256).max() < MOST_SAMPLED * film[::STRIDE].size:
         return None
-    if counts is None:
-        counts = value_counts(film, 0, 256)
+    counts = value_counts(film, 0, 256) if counts is None else np.array(counts, dtype=np.int64)
     level = int(counts.argmax())
     share = counts[level] / film.size
     counts[level] = 0
@@ -67,15 +91,18 @@ def box_on_blank_fault(gray: np.ndarray, counts: np.ndarray | None = None,
         rest = "nothing else"
     else:
         lo, hi = counted_spread(counts)
-        if hi - lo + 1 >= FEW_LEVELS:
-            solid = solid_share(film != level)
-            if solid >= SOLID:
-                return None
+        if hi - lo + 1 < FEW_LEVELS:
+            rest = f"the rest spans {counted(hi - lo + 1, 'grey level')} ({lo}" + (f" to {hi})" if hi > lo else ")")
+        elif (solid := solid_share(film != level)) < SOLID:
             rest = (f"the rest is thin strokes, text, lines or dots ({'0' if solid == 0 else fixed(solid, 1, 100)}% of "
                     f"it lies {INSIDE} pixels or more inside a stroke)")
         else:
-            rest = f"the rest spans {counted(hi - lo + 1, 'grey level')} ({lo}" + (f" to {hi})" if hi > lo else ")")
-    inside = "" if film.shape == gray.shape else " inside its uniform borders"
+            near = np.convolve(counts, np.ones(2 * NEAR + 1, np.int64), mode="same")
+            if (most := near.max() / counts.sum()) < MOSTLY_ONE:
+                return None
+            rest = (f"the rest lies {fixed(most, 1, 100)}% within {NEAR} grey levels of one ({int(near.argmax())}), "
+                    "its edges blurred (JPEG)")
+    inside = "" if untrimmed else " inside its uniform borders"
     return (f"nearly blank: {'100' if share == 1 else fixed(share, 1, 100)}% of the film{inside} is one grey level "
             f"({level}) and {rest}, where a chest film holds under half at one level and spans 80 or more: a box or "
             "a label on a blank, no film to classify; check that the file is the film meant (not a cover page, a mask "
