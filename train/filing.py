@@ -104,5 +104,6 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      "them for one class and refuses them; move their films into one folder")
     if total:
         lines.append(f"then give {said_name(str(out))} as the data folder: "
-                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}")
+                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}, or to score a model on these "
+                     f"films: {command_text('cxr-evaluate', 'MODEL', str(out))}")
     return lines
