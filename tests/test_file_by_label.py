@@ -67,7 +67,8 @@ def test_a_flat_export_is_filed_by_label_as_hard_links_that_cxr_train_reads(tmp_
                                        "COVID 3, Normal 3")
     assert _classes(out) == {"COVID": ["1.png", "3.png", "5.png"], "Normal": ["0.png", "2.png", "4.png"]}
     assert os.path.samefile(out / "COVID" / "1.png", flat / "1.png")  # a link: no second copy of the set
-    assert said.rstrip().endswith(f"then give {out} as the data folder: cxr-train --data {out} --out RUN")
+    assert said.rstrip().endswith(f"then give {out} as the data folder: cxr-train --data {out} --out RUN, or to score a model on these films: "
+                                  f"cxr-evaluate MODEL {out}")
     rc, said, _ = _run([str(sheet), "--out", str(out)], capsys)  # again: nothing made, nothing overwritten
     assert rc == 0 and "(hard links; 0 new, 6 there already)" in said
 

@@ -28,7 +28,7 @@ def test_ieee8023_placeholders_ct_rows_and_volumes_are_not_filed_as_classes(tmp_
         "6,COVID-19,Axial,CT,volumes,v.nii.gz\n7,COVID-19,,,volumes,v.nii.gz\n")
     out = tmp_path / "out"
     rc, said = main([str(root / "metadata.csv"), "--out", str(out)]), capsys.readouterr().out
-    assert sorted(p.name for p in out.iterdir()) == ["COVID-19", "No Finding"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["COVID-19", "No Finding"]
     assert sorted(p.name for p in (out / "COVID-19").iterdir()) == ["0.png"]
     assert "2 row(s) give a label not known yet (Unknown 1, todo 1), left out" in said
     assert "2 row(s) are of another modality than X-ray (CT 2), left out: no films" in said
@@ -46,6 +46,6 @@ def test_rsna_patient_ids_without_a_suffix_find_their_dcm_where_one_film_has_tha
     rc = main([str(root / "stage_2_train_labels.csv"), "--file-column", "patientId", "--label-column", "Target",
                "--out", str(out)])
     said = capsys.readouterr().out
-    assert {p.name: sorted(f.name for f in p.iterdir()) for p in out.iterdir()} == {"0": ["0004cfab.dcm"],
+    assert {p.name: sorted(f.name for f in p.iterdir()) for p in out.iterdir() if p.is_dir()} == {"0": ["0004cfab.dcm"],
                                                                                     "1": ["00313ee0.dcm"]}
     assert "filed 2 films" in said and "filed neither (ambiguous): twin" in said and rc == 1

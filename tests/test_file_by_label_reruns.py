@@ -29,7 +29,7 @@ def _run(argv: list[str], capsys) -> tuple[int, str, str]:
 
 
 def _tree(folder: Path) -> dict[str, list[str]]:
-    return {d.name: sorted(f.name for f in d.iterdir()) for d in sorted(folder.iterdir())}
+    return {d.name: sorted(f.name for f in d.iterdir()) for d in sorted(folder.iterdir()) if d.is_dir()}
 
 
 def test_films_of_one_name_in_two_folders_are_both_filed_under_their_paths(tmp_path, capsys):

@@ -8,7 +8,8 @@ it takes the film out of its old class folder where it is its own link or copy t
 of one name in two folders are filed under their paths (site1_p1.jpeg). What it could not file is said,
 not guessed: a row whose film is not under the sheet's folder, a name two films there share (which is the row's?),
 a film two rows give different labels, a row with several labels (NIH's 'Effusion|Infiltration': a folder per
-class holds one label a film) or none.
+class holds one label a film) or none. The sheet's other columns are kept in OUT/MANIFEST.csv (train.sheet_manifest):
+a patient's films kept on one side of cxr-train's split, a scanner for cxr-evaluate --by.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put
 from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.manifest_text import decode
+from train.sheet_manifest import carried_columns, file_manifest
 from train.split_labels import split_column_problem
 from train.side_file import SideFileError, read_side_file
 
@@ -43,12 +45,14 @@ class SheetError(ValueError):
 
 
 def read_sheet(path: Path, file_column: str | None, label_column: str | None,
-               other_modality: dict[str, int] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
+               other_modality: dict[str, int] | None = None,
+               others: list[dict[str, str]] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
     """(file column, label column, (file, label) of each row) of the sheet at ``path``: UTF-8 with or without a
     byte-order mark, code page 1252 or UTF-16; comma, semicolon or tab between its columns (train.manifest_text).
     Columns not given are told by their names as the refusal told them (train.label_sheet). Where the sheet has a
     column 'modality', rows of another than a plain film (ieee8023's CT slices) are left out, counted in
-    ``other_modality``: filed with the X-rays they would be trained on as films of their class."""
+    ``other_modality``: filed with the X-rays they would be trained on as films of their class. ``others`` gets each
+    row kept's other columns, as OUT/MANIFEST.csv names them (train.sheet_manifest: a scanner for --by, a patient)."""
     try:
         text = decode(read_side_file(path))
     except SideFileError as e:
@@ -73,6 +77,7 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None,
     fi, li = header.index(fc), header.index(lc)
     mc = column(header, ("modality",))
     mi = header.index(mc) if mc else -1
+    carried = carried_columns(header, rows[1:], fi, li) if others is not None else []
     kept = []
     for r in rows[1:]:
         if not any(v.strip() for v in r):
@@ -83,6 +88,8 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None,
                 other_modality[modality] = other_modality.get(modality, 0) + 1
             continue
         kept.append((r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else ""))
+        if others is not None:
+            others.append({name: r[i].strip() if len(r) > i else "" for i, name in carried})
     return fc, lc, kept
 
 
@@ -133,7 +140,7 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
     hold every film a row names (a row with no label or several too: filed earlier, it is in no class now)."""
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting = set()
-    for value, label in rows:
+    for k, (value, label) in enumerate(rows):
         if label.casefold() in PLACEHOLDERS:
             filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
             continue
@@ -157,6 +164,7 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
             filing.not_films.append(value)  # ieee8023's volumes/*.nii.gz: no film to file with the X-rays
             continue
         filing.named.add(film)
+        filing.row_of.setdefault(film, k)
         if film in films:
             filing.twice.append(os.path.basename(film))
             if films[film] != folder:
@@ -172,8 +180,9 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
 
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 where every film was filed (or was there already), 1 where any row's film was not (not found,
-    ambiguous, two labels, a file of its name there already, ...: said in the summary) or filing stopped part way (a
-    full disk: a script must not go on to train on part of the films), 2 where the sheet gives none."""
+    ambiguous, two labels, a file of its name there already, ...: said in the summary), filing stopped part way (a
+    full disk: a script must not go on to train on part of the films) or OUT/MANIFEST.csv was not written (a
+    patient's films would be split apart), 2 where the sheet gives none."""
     ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
                                              "(copies where the disk cannot link), nothing overwritten.",
                                  epilog="example: python -m train.file_by_label export/labels.csv "
@@ -193,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         other_modality: dict[str, int] = {}
-        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column, other_modality)
+        others: list[dict[str, str]] = []
+        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column, other_modality, others)
     except SheetError as e:
         print(e, file=sys.stderr)
         return 2
@@ -202,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     file_films(films, out, filing)
     if not filing.stopped:
         take_out_stale(films, out, root, filing)
+    file_manifest(out, filing, others)
     lines = summary(filing, args.sheet, out)
     print("\n".join(lines))
     if not filing.filed:
@@ -210,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     if filing.stopped:
         print(f"stopped part way: {filing.stopped}; free the space or mend the cause and run the same command again: "
               "what is filed stays, and is not filed twice", file=sys.stderr)
+        return 1
+    if filing.manifest_error:
+        print(f"the films are filed, but the sheet's other columns are not kept: {filing.manifest_error}; mend or move "
+              "it and run the same command again", file=sys.stderr)
         return 1
     if left := filing.left_out():
         print(f"{left} of the sheet's rows or films not filed, each kind said above: mend the sheet or the folders "

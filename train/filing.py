@@ -35,6 +35,11 @@ class Filing:
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
     other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
     not_films: list[str] = field(default_factory=list)  # rows naming a file that is no film (volumes/x.nii.gz)
+    row_of: dict[str, int] = field(default_factory=dict)  # film -> the first row naming it (its other columns)
+    placed: dict[str, str] = field(default_factory=dict)  # film -> LABEL/NAME, filed there (or there already)
+    moved_to: dict[str, str] = field(default_factory=dict)  # CLASS/FILM taken out (moved) -> the film
+    manifest: str = ""  # what OUT/MANIFEST.csv was written with (train.sheet_manifest)
+    manifest_error: str = ""  # why it was not
 
     def left_out(self) -> int:
         """Rows (or films) not filed: any makes the exit code 1, as the docstring of main says."""
@@ -102,7 +107,10 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
     for twins in case_twins(list(filing.filed)):
         lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
                      "them for one class and refuses them; move their films into one folder")
+    if filing.manifest:
+        lines.append(filing.manifest)
     if total:
         lines.append(f"then give {said_name(str(out))} as the data folder: "
-                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}")
+                     f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}, or to score a model on these "
+                     f"films: {command_text('cxr-evaluate', 'MODEL', str(out))}")
     return lines

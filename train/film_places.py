@@ -94,6 +94,7 @@ def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) ->
             filing.stopped = f"{said_name(dest)}: {e.strerror or e}"
             break
         filing.filed[folder] = filing.filed.get(folder, 0) + 1
+        filing.placed[film] = f"{folder}/{name}"
     return filing
 
 
@@ -155,6 +156,7 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
                 if _alike(film, path):
                     os.remove(path)
                     filing.moved.append(where)
+                    filing.moved_to[where] = film
             except OSError:
                 filing.stale_left.append(where)
     return filing
