@@ -10,6 +10,7 @@ batch began; one film alone always starts (a film that needs more than is free s
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -50,9 +51,12 @@ def film_cost(path: str) -> int:
     """The bytes decoding ``path`` is expected to take at its peak, from its size and its header (Pillow's, or
     a DICOM's Rows, Columns and bits); a header that cannot be read counts the file's bytes twice."""
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except OSError:
         return 0  # its decode says what is wrong, at once
+    if not stat.S_ISREG(st.st_mode):
+        return 0  # a FIFO's header read here waited for ever for a writer; its decode refuses it, at once
+    size = st.st_size
     try:
         return size + _pixel_bytes(path)
     except Exception:  # noqa: BLE001 - any header: the decode judges the film, this only paces it

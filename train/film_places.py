@@ -137,7 +137,9 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
     the film's very bytes (a copy where the disk refused links: the bytes stay in the film). A file of another
     content is never touched, nor is a film the sheet does not name (another sheet's, filed into the same OUT), nor
     any file in a folder that holds the sheet's films themselves: given OUT the folder above the sheet's, the films
-    in the sheet's folder, each the same file as its new link, were taken out as stale (moved, not filed)."""
+    in the sheet's folder, each the same file as its new link, were taken out as stale (moved, not filed); nor the
+    film itself where the sheet names it by a symbolic link into OUT (taken out as its own stale copy, its only
+    bytes were lost)."""
     placed = {os.path.normpath(os.path.join(out, folder, filing.names.get(f, os.path.basename(f))))
               for f, folder in films.items()}
     sources = {_folder(f) for f in filing.named}
@@ -147,10 +149,12 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
             st = os.stat(film)
         except OSError:
             continue
+        itself = os.path.realpath(film)  # a film given by a symbolic link into OUT is that file: never spare
         there = set(by_inode.get((st.st_dev, st.st_ino), []))
         for name in {os.path.basename(film), joined_name(film, str(root))}:
             there.update(by_name.get(name.casefold(), []))
-        for path in sorted(p for p in there if os.path.normpath(p) not in placed and _folder(p) not in sources):
+        for path in sorted(p for p in there if os.path.normpath(p) not in placed and _folder(p) not in sources
+                           and os.path.realpath(p) != itself):
             where = os.path.relpath(path, out)
             try:
                 if _alike(film, path):

@@ -21,16 +21,20 @@ from train.folder_level import is_images_of_a_class, one_up
 from train.label_sheet import label_sheets, sheet_advice
 
 _NUMBERED = re.compile(r"^(.*[^\W\d_].*?)[ ._-]*(\d+)$")  # images_001, part 2, batch-03: a stem with letters, a number
+# the stems a download's parts are named by; class_0/class_1 and stage_1/stage_2 are classes (session 70's review)
+PART_STEMS = {"images", "image", "imgs", "img", "part", "parts", "batch", "chunk", "shard", "archive", "files", "data",
+              "volume", "vol", "disk", "zip"}
 
 
 def download_parts(names: list[str]) -> list[str]:
     """The names among ``names`` that number the parts of one download (images_001, images_002: two or more with
-    one stem, ignoring case, and different numbers), in their order."""
+    one stem of PART_STEMS, ignoring case, and different numbers), in their order."""
     stems: dict[str, set[int]] = {}
     for name in names:
         if m := _NUMBERED.match(name):
-            stems.setdefault(m.group(1).lower(), set()).add(int(m.group(2)))
-    return [n for n in names if (m := _NUMBERED.match(n)) and len(stems[m.group(1).lower()]) >= 2]
+            if m.group(1).lower().strip(" ._-") in PART_STEMS:
+                stems.setdefault(m.group(1).lower(), set()).add(int(m.group(2)))
+    return [n for n in names if (m := _NUMBERED.match(n)) and len(stems.get(m.group(1).lower(), ())) >= 2]
 
 
 def _storage(names: list[str]) -> tuple[list[str], str] | None:

@@ -1,0 +1,66 @@
+"""Three defects session 70's review found in that session's own changes, each a regression or a loss:
+a FIFO given to edge-classify hung its decode pacing for ever (edge.decode_budget.film_cost opened it); a film named
+by a symbolic link into OUT was taken out of OUT as a stale copy of itself, its only bytes gone (train.film_places);
+class folders class_0/class_1 beside a labels.csv were refused as parts of one download (train.sheet_folders)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from edge.decode_budget import film_cost
+from train.sheet_folders import download_parts, sheet_beside_folders
+
+
+def _png(path, seed: int) -> None:
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (64, 64), dtype=np.uint8)).save(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_costs_nothing_and_is_not_opened(tmp_path):
+    fifo = tmp_path / "f.png"
+    os.mkfifo(fifo)
+    answer: list[int] = []
+    worker = threading.Thread(target=lambda: answer.append(film_cost(str(fifo))), daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():  # opened for its header: blocked waiting for a writer; let it go before failing
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("film_cost opened a FIFO and waited for a writer")
+    assert answer == [0]
+
+
+def test_a_film_named_by_a_link_into_out_is_never_taken_out_as_its_own_stale_copy(tmp_path):
+    out, sheet = tmp_path / "out", tmp_path / "exp"
+    (out / "A").mkdir(parents=True)
+    (out / "B").mkdir()
+    sheet.mkdir()
+    _png(out / "A" / "p1.png", 1)  # the user's only copy of the film
+    _png(out / "B" / "p1.png", 2)  # another film's bytes under the name it would take in B
+    os.symlink(out / "A" / "p1.png", sheet / "p1.png")
+    (sheet / "labels.csv").write_text("filename,label\np1.png,B\n")
+    before = (out / "A" / "p1.png").read_bytes()
+    run = subprocess.run([sys.executable, "-m", "train.file_by_label", str(sheet / "labels.csv"), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1  # its name in B is another file's: not filed, and said
+    assert (out / "A" / "p1.png").read_bytes() == before
+    assert "taken out" not in run.stdout + run.stderr
+
+
+def test_numbered_class_folders_beside_a_labels_csv_are_classes(tmp_path):
+    assert download_parts(["class_0", "class_1"]) == [] and download_parts(["stage_1", "stage_2"]) == []
+    rows = ["filename,label"]
+    for k, folder in enumerate(("class_0", "class_1")):
+        (tmp_path / folder).mkdir()
+        for i in range(3):
+            _png(tmp_path / folder / f"{folder}_{i}.png", 10 * k + i)
+            rows.append(f"{folder}/{folder}_{i}.png,{k}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    assert sheet_beside_folders(tmp_path) is None
