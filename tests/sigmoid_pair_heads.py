@@ -17,7 +17,8 @@ NEGATED = ["neg", "negative", "times -1", "-1 times", "0 minus", "p first"]
 GATHERED = ["gather_nd", "gather_nd batch", "two gathers axes", "two gathers index types", "two gather_nds"]
 # Read as logits: none is a distribution.
 NO_PAIRS = ["1 - first half, second half", "1 - take 0, take 1", "1 - ones + p", "-a beside b", "times -2",
-            "several units", "two gathers 0 and 1", "two gathers of two sigmoids", "two gather_nds 0 and 1"]
+            "several units", "two gathers 0 and 1", "two gathers of two sigmoids", "two gather_nds 0 and 1",
+            "two gathers at run-time indices"]
 
 
 def heads() -> dict:
@@ -91,6 +92,8 @@ def heads() -> dict:
         "two gathers of two sigmoids": lambda inp: TF(lambda ab: tf.concat([1 - tf.gather(ab[0], i64([1]), axis=1),
                                                                             tf.gather(ab[1], [1], axis=1)], 1))(
             [two_units(inp, (4.18, -1.0)), two_units(inp)]),
+        "two gathers at run-time indices": two(lambda s: tf.concat([1 - tf.gather(s, tf.argmin(s, 1), axis=1),
+                                                                    tf.gather(s, tf.argmax(s, 1), axis=1)], 1)),
         "two gather_nds 0 and 1": two(lambda s: tf.concat([1 - nd(s, i64([[0, 0]])), nd(s, [[0, 1]])], 1)),
     }
 
