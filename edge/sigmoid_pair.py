@@ -13,7 +13,12 @@ import numpy as np
 _PASSED = ("QUANTIZE", "DEQUANTIZE", "RESHAPE")
 # Ops that take some of a tensor's numbers, and which input holds them: ``p[:, 0]`` (STRIDED_SLICE, SQUEEZE), tf.split
 # and keras.ops.split (SPLIT takes its axis first; SPLIT_V second), tf.unstack (UNPACK), tf.gather and keras.ops.take.
-_TAKEN_FROM = {"STRIDED_SLICE": 0, "SQUEEZE": 0, "SLICE": 0, "SPLIT": 1, "SPLIT_V": 0, "UNPACK": 0, "GATHER": 0}
+_TAKEN_FROM = {"STRIDED_SLICE": 0, "SQUEEZE": 0, "SLICE": 0, "SPLIT": 1, "SPLIT_V": 0, "UNPACK": 0, "GATHER": 0,
+               "GATHER_ND": 0}
+# Ops that take numbers at constant indices (tf.gather, keras.ops.take; tf.gather_nd). The converter leaves two of them
+# apart where their axes are written otherwise (axis=-1 beside axis=1) or their indices are of other types (int64
+# beside int32): two tensors then, holding the same number.
+_GATHERS = ("GATHER", "GATHER_ND")
 # Ops that carry a constant's value, and which input holds it: a float16 constant's DEQUANTIZE, the 1 of
 # tf.ones_like(p) (BROADCAST_TO p's shape) and of tf.ones(tf.shape(p)) (FILL takes the shape first).
 _VALUE_OF = {"DEQUANTIZE": 0, "BROADCAST_TO": 0, "FILL": 1}
@@ -119,14 +124,54 @@ def _sigmoid_of(made_by: dict[int, dict], op: dict) -> dict | None:
     return None
 
 
+def _shape(interpreter: Any, tensor: int) -> tuple[int, ...] | None:
+    """A tensor's shape as allocated (one film), or None where the runtime does not list it."""
+    try:
+        return tuple(int(v) for v in next(d["shape"] for d in interpreter.get_tensor_details()
+                                          if d["index"] == int(tensor)))
+    except Exception:  # a runtime that does not list it
+        return None
+
+
 def _one_number(interpreter: Any, tensor: int) -> bool:
     """Whether a tensor holds one number a film (shape (1, 1) or (1,)): a sigmoid of several units joined with
     1 minus each is no distribution over its outputs (it sums to the number of units)."""
+    shape = _shape(interpreter, tensor)
+    return shape is not None and int(np.prod(shape[1:])) == 1
+
+
+def _indices(interpreter: Any, made_by: dict[int, dict], tensor: int) -> np.ndarray | None:
+    """A GATHER's constant indices, or None where the graph makes them at run time."""
+    if int(tensor) in made_by:
+        return None
     try:
-        shape = next(d["shape"] for d in interpreter.get_tensor_details() if d["index"] == int(tensor))
-    except Exception:  # a runtime that does not list it
+        value = np.asarray(interpreter.get_tensor(int(tensor)))
+    except Exception:  # no data: a graph input
+        return None
+    return value if value.dtype.kind in "iu" else None
+
+
+def _same_number(interpreter: Any, made_by: dict[int, dict], a: int, b: int) -> bool:
+    """Whether tensors a and b hold the same number: one tensor (through QUANTIZE, DEQUANTIZE, RESHAPE), or two
+    GATHERs (GATHER_NDs) left apart, of the same tensor at equal constant indices, each giving one number in all.
+    A GATHER's axis is no input the runtime lists, but one number taken at one index is the same whatever the
+    axis was written as; a GATHER_ND's indices are whole addresses, equal in shape too."""
+    a, b = _source(made_by, a), _source(made_by, b)
+    if a == b:
+        return True
+    ops = [made_by.get(a), made_by.get(b)]
+    if any(o is None or o["op_name"] not in _GATHERS or len(o.get("inputs", [])) != 2 for o in ops):
         return False
-    return int(np.prod(shape[1:])) == 1
+    if ops[0]["op_name"] != ops[1]["op_name"] or any(_shape(interpreter, t) is None for t in (a, b)):
+        return False
+    if int(np.prod(_shape(interpreter, a))) != 1 or int(np.prod(_shape(interpreter, b))) != 1:
+        return False  # several numbers taken: which ones, the axis would tell
+    (pa, ia), (pb, ib) = ([int(t) for t in o["inputs"]] for o in ops)
+    at = [_indices(interpreter, made_by, t) for t in (ia, ib)]
+    if _source(made_by, pa) != _source(made_by, pb) or at[0] is None or at[1] is None:
+        return False
+    same_shape = ops[0]["op_name"] == "GATHER" or at[0].shape == at[1].shape
+    return same_shape and np.array_equal(at[0].reshape(-1), at[1].reshape(-1))
 
 
 def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
@@ -137,7 +182,9 @@ def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
     after the LOGISTIC where it is requantized to the join's scale; keras.ops.stack([1 - p[:, 0], p[:, 0]], axis=1)
     gives a STRIDED_SLICE after it and a PACK, read as logits up to 0.51.0. One unit of a sigmoid taken by tf.split,
     tf.unstack, tf.gather or keras.ops.take (SPLIT, UNPACK, GATHER), and 1 given as tf.ones_like(p), were read as
-    logits up to 0.52.0; so was ``[sigmoid(-z), sigmoid(z)]`` (NEG, MUL by -1 or SUB from 0 before a LOGISTIC)."""
+    logits up to 0.52.0; so was ``[sigmoid(-z), sigmoid(z)]`` (NEG, MUL by -1 or SUB from 0 before a LOGISTIC).
+    p taken by tf.gather_nd (GATHER_ND), or by two GATHERs the converter left apart, were read as logits up to
+    0.53.0."""
     ins = [int(t) for t in op.get("inputs", [])]
     if len(ins) != 2:
         return False
@@ -149,6 +196,6 @@ def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:
         if not _one_number(interpreter, ins[p_at]) or len(sub.get("inputs", [])) < 2:
             continue
         one, p = (int(t) for t in sub["inputs"][:2])
-        if _source(made_by, p) == _source(made_by, ins[p_at]) and _is_one(interpreter, made_by, one):
+        if _same_number(interpreter, made_by, p, ins[p_at]) and _is_one(interpreter, made_by, one):
             return True
     return _negated_pair(interpreter, made_by, ins)

@@ -19,17 +19,22 @@ def calibration_films():
 
 
 def export(model, path: Path, kind: str = "float") -> Path:
-    """``model`` converted by TFLiteConverter.from_keras_model to ``path``: "float", "float16" (float16 weights) or
-    "int8" (full-integer inside, float ends)."""
+    """``model`` converted by TFLiteConverter.from_keras_model to ``path``: "float", "float16" (float16 weights),
+    "dynamic" (dynamic range: int8 weights, float activations), "int8" (full-integer inside, float ends) or
+    "int8 ends" (full-integer, int8 input and output)."""
     import tensorflow as tf
 
+    if kind not in ("float", "float16", "dynamic", "int8", "int8 ends"):
+        raise ValueError(f"no such export: {kind!r}")
     c = tf.lite.TFLiteConverter.from_keras_model(model)
     if kind != "float":
         c.optimizations = [tf.lite.Optimize.DEFAULT]
     if kind == "float16":
         c.target_spec.supported_types = [tf.float16]
-    if kind == "int8":
+    if kind.startswith("int8"):
         c.representative_dataset = calibration_films
         c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if kind == "int8 ends":
+        c.inference_input_type = c.inference_output_type = tf.int8
     path.write_bytes(c.convert())
     return path
