@@ -1,6 +1,7 @@
 """Every sigmoid's [1 - p, p] edge recognises, exported dynamic-range (int8 weights) and full-integer (int8 inside),
 read as probabilities by tflite-runtime 2.14 too, the armv7l runtime (numpy < 2: in a venv of its own, given by
-CXR_TFLITE_RUNTIME_PYTHON, /tmp/tfl/bin/python by default; skipped where there is none). LiteRT reads each in the
+CXR_TFLITE_RUNTIME_PYTHON, else the repo's .venv-tflite-runtime that make test-tflite-runtime makes, else
+/tmp/tfl/bin/python; skipped where there is none). LiteRT reads each in the
 tests of its pattern (test_foreign_pair_taken, _negated_pair, _pair_gathered); the runtimes list a quantized graph's
 ops and constants each their own way. Real Keras layers
 (tests.sigmoid_pair_heads), the real converter."""
@@ -20,7 +21,8 @@ from tests.sigmoid_pair_heads import GATHERED, NEGATED, TAKEN, build
 
 KINDS = ["dynamic", "int8"]
 PAIRS = TAKEN + NEGATED + GATHERED
-TFLITE_PYTHON = Path(os.environ.get("CXR_TFLITE_RUNTIME_PYTHON", "/tmp/tfl/bin/python"))
+_MAKES = Path(__file__).resolve().parents[1] / ".venv-tflite-runtime" / "bin" / "python"  # make test-tflite-runtime's
+TFLITE_PYTHON = Path(os.environ.get("CXR_TFLITE_RUNTIME_PYTHON") or (_MAKES if _MAKES.exists() else "/tmp/tfl/bin/python"))
 READ = """import json, sys
 import numpy as np
 from edge.model import EdgeModel
