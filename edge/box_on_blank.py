@@ -46,6 +46,7 @@ SOLID = 0.5
 NEAR = 4
 MOSTLY_ONE = 0.6
 TRIM_LIMIT = 0.25  # edge.borders_contrast's max_fraction: a border trimmed this wide may go on further
+FLAT = 6  # edge.borders_contrast's tolerance: the blank around a box, all of it within this many levels
 MOST_SAMPLED = 1 - STRIDE * (1 - ONE_LEVEL)
 
 
@@ -69,9 +70,13 @@ def box_on_blank_fault(gray: np.ndarray, counts: np.ndarray | None = None,
     h, w = gray.shape
     if max(borders[:2]) < int(h * TRIM_LIMIT) and max(borders[2:]) < int(w * TRIM_LIMIT):
         return None
-    whole = border_widths(gray, max_fraction=0.5)
-    if whole[0] + whole[1] >= h or whole[2] + whole[3] >= w:
+    top, bottom, left, right = whole = border_widths(gray, max_fraction=0.5)
+    if top + bottom >= h or left + right >= w:
         return None  # all of it flat: the blank check's, not this one's
+    strips = [s for s in (gray[:top], gray[h - bottom:], gray[top:h - bottom, :left], gray[top:h - bottom, w - right:])
+              if s.size]
+    if max(int(s.max()) for s in strips) - min(int(s.min()) for s in strips) > FLAT:
+        return None  # each line flat at a level of its own (a ramp across the film): no blank around a box
     return _looked_at(inside_borders(gray, whole), None, False)
 
 

@@ -43,3 +43,11 @@ def test_a_film_centred_on_black_past_the_trim_limit_is_read():
     gray[180:332, 200:312] = np.clip(rng.normal(120, 40, (152, 112)), 1, 255).astype(np.uint8)
     assert box_on_blank_fault(gray) is None
 
+
+
+def test_a_ramp_whose_every_column_is_flat_is_no_box_on_a_blank():
+    """Each column of a horizontal ramp is flat, at a level of its own: trimmed without a limit, one column was left,
+    one level, and the ramp (the DICOM tests' stand-in film) was refused as nearly blank."""
+    ramp = np.tile(np.linspace(0, 255, 35), (33, 1)).astype(np.uint8)
+    assert box_on_blank_fault(ramp) is None
+    assert load_bytes(encode(Image.fromarray(ramp)), "ramp.png").shape == (33, 35)
