@@ -20,6 +20,7 @@ from edge.capped_repr import error_text
 from edge.decode_budget import DecodeGate, decode_budget, film_cost
 from edge.dicom_start import DICOM_SUFFIXES
 from edge.film_files import image_files, is_image_name
+from edge.heap_trim import trim_after
 from edge.runtime import usable_cores
 from edge.preprocess import OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, preprocess_file, short_of_memory
 
@@ -109,7 +110,8 @@ def decode_counted(path: str, config: PreprocessConfig, refuse: bool = False) ->
 def decode_paced(path: str, config: PreprocessConfig, refuse: bool = False,
                  gate: DecodeGate | None = None) -> tuple[np.ndarray | str | None, str | None, int | None]:
     """:func:`decode_counted`, started once the films decoding beside it leave room for it (edge.decode_budget):
-    four large 16-bit films decoded at once held 1 to 1.7 GB on a Pi."""
+    four large 16-bit films decoded at once held 1 to 1.7 GB on a Pi. After a large film the memory its decode
+    freed goes back to the system (edge.heap_trim), not kept in this thread's arena for the next."""
     if gate is None or gate.budget is None:
         return decode_counted(path, config, refuse)
     cost = film_cost(path)
@@ -118,6 +120,7 @@ def decode_paced(path: str, config: PreprocessConfig, refuse: bool = False,
         return decode_counted(path, config, refuse)
     finally:
         gate.leave(cost)
+        trim_after(cost)
 
 
 def _submit(pool: ThreadPoolExecutor, path: str, config: PreprocessConfig, refuse: bool = False,

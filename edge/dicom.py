@@ -26,6 +26,7 @@ import numpy as np
 from edge.capped_repr import LONGEST, capped_text
 from edge.controls import escaped
 from edge.dicom_no_pixels import cut_reading, no_pixels_reason, pixels_cut_short, unreadable_un
+from edge.film_bytes import FilmBytes, held
 from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, starts_as_data_set  # noqa: F401 (API)
 from edge.dicom_sign import sign_lie
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
@@ -64,7 +65,10 @@ def dicom_header(path: Path, attributes: list[str]) -> Dataset | None:
         return pydicom.dcmread(f, force=True, stop_before_pixels=True, specific_tags=attributes)
 
 
-def dicom_to_gray(data: bytes) -> np.ndarray:
+def dicom_to_gray(data: bytes | FilmBytes) -> np.ndarray:
+    """A DICOM file's first frame as 8-bit grayscale, or an ImageError naming the cause. FilmBytes (edge.preprocess's)
+    are dropped once pydicom has read the data set, which holds its own copy of the pixel data: a 72 MB film's
+    file was held beside that copy and the decoded array."""
     try:
         import pydicom  # noqa: F401
     except (ImportError, MemoryError, OSError) as e:
@@ -76,29 +80,31 @@ def dicom_to_gray(data: bytes) -> np.ndarray:
     _quiet_pydicom()
     try:
         with np.errstate(all="ignore"):  # thread-local; values that are no finite numbers are checked for
-            return _to_gray(data)
+            return _to_gray(held(data))
     except ImageError:
         raise
     except Exception as e:  # a header pydicom cannot apply (a broken LUT, say): this file's error, never the batch's
         raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode DICOM ({_reason(e)})") from None
 
 
-def _to_gray(data: bytes) -> np.ndarray:
+def _to_gray(film: FilmBytes) -> np.ndarray:
     import pydicom
     from pydicom.pixels import apply_color_lut
 
-    stream = io.BytesIO(data)
+    stream = io.BytesIO(film.data)
     check_inflated_size(stream)
     try:
         ds = pydicom.dcmread(stream, force=True)
     except Exception as e:
-        why = cut_reading(e, data) or unreadable_un(data) or f"unreadable DICOM ({type(e).__name__})"
+        why = cut_reading(e, film.data) or unreadable_un(film.data) or f"unreadable DICOM ({type(e).__name__})"
         raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else why) from None
-    if cut := pixels_cut_short(ds, len(data)):
+    if cut := pixels_cut_short(ds, film.size):
         raise ImageError(cut)
     # MONOCHROME1\\ failed in pydicom ("unhashable type"), a Number of Frames of 'abc' as "invalid literal for int()"
     if "PixelData" not in ds or (why := many_values(ds) or frames_no_number(ds)):
-        raise ImageError(no_pixels_reason(ds, data) if "PixelData" not in ds else why)
+        raise ImageError(no_pixels_reason(ds, film.data) if "PixelData" not in ds else why)
+    stream.close()  # the data set keeps the stream, and the stream the file's bytes: pydicom copied what it read
+    film.drop()
     if not ds.PixelData:
         raise ImageError("no pixel data (its PixelData element is empty)")
     check_decoded_size(ds)

@@ -41,3 +41,23 @@ def read_regular_file(path: str | Path, head: int | None = None) -> bytes:
     except TooLarge as e:
         raise ImageError(f"refused: file is {e.size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB "
                          "limit") from None
+
+
+class FilmBytes:
+    """A film's bytes, held here alone so that the reader can let them go once nothing needs them (:meth:`drop`):
+    a 6000x6000 16-bit PNG's 65 MB were held through its decode and its checks, a DICOM's 72 MB beside pydicom's
+    own copy of its pixels. Whoever passes plain bytes keeps its own reference, and nothing is freed early."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.size = len(data)  # the file's length, still known once its bytes are dropped
+        self.head = data[:64]  # its header (a PNG's IHDR), for the checks after the decode
+
+    def drop(self) -> None:
+        """Let the bytes go: what is asked of them afterwards sees b"" (``size`` and ``head`` stay)."""
+        self.data = b""
+
+
+def held(data: bytes | FilmBytes) -> FilmBytes:
+    """``data`` as FilmBytes (plain bytes wrapped: the caller still holds them)."""
+    return data if isinstance(data, FilmBytes) else FilmBytes(data)

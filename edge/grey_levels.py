@@ -40,10 +40,13 @@ def counted_spread(counts: np.ndarray) -> tuple[int, int]:
     return int(np.searchsorted(cum, 0.005 * cum[-1], "right")), int(np.searchsorted(cum, 0.995 * cum[-1], "left"))
 
 
-def few_levels_fault(gray: np.ndarray, data: bytes = b"", counts: np.ndarray | None = None) -> str | None:
+def few_levels_fault(gray: np.ndarray, data: bytes = b"", counts: np.ndarray | None = None,
+                     dicom: bool | None = None) -> str | None:
     """Why ``gray`` is refused for spanning too few grey levels; None where its central 99% spans FEW_LEVELS or
     more. ``data``: the image file (not DICOM) it was decoded from, whose transparency the message then speaks of;
-    ``counts``: gray's 256 per-level counts where the reader took them already (edge.preprocess: once a film)."""
+    ``counts``: gray's 256 per-level counts where the reader took them already (edge.preprocess: once a film);
+    ``dicom``: whether it was a DICOM film (None: where ``data`` is empty), so that an image file whose bytes the
+    reader dropped (a film without transparency, edge.image_decode) is still spoken of as one."""
     lo, hi = central_spread(gray) if counts is None else counted_spread(counts)
     if hi - lo + 1 >= FEW_LEVELS:
         return None
@@ -55,7 +58,7 @@ def few_levels_fault(gray: np.ndarray, data: bytes = b"", counts: np.ndarray | N
         return (f"{found}: its transparency (alpha at most {alpha}/255) hides a picture spanning "
                 f"{counted(behind, 'grey level')} in its colour channels, and a transparent film is read laid on "
                 "black; export it again without transparency (no alpha channel)")
-    if not data:  # a DICOM film (stretched over 0..255 as it is read, so rarely): no transparency
+    if (not data) if dicom is None else dicom:  # a DICOM film (stretched over 0..255 as it is read, so rarely): no transparency
         return f"{found}; export the film again from its source (a mask or a blank field is no film to classify)"
     return f"{found}; export it again as a grayscale film, and check that it has no transparency (alpha)"
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from edge.size_words import bomb_words, too_many_pixels
 from edge.figures import counted
+from edge.film_bytes import FilmBytes, held
 from edge.pillow_misreads import ends_in_decoder_fill, palette_fault, top_byte_levels
 from edge.png_data import png_data_fault
 from edge.decoder_words import corrupt, unopened
@@ -51,39 +52,49 @@ def decode_bytes(data: bytes) -> np.ndarray:
     return decode_counted(data)[0]
 
 
-def decode_counted(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
+def decode_counted(data: bytes | FilmBytes) -> tuple[np.ndarray, np.ndarray | None]:
     """:func:`decode_bytes`, with the film's 256 per-level counts where decoding took them (an 8-bit film: for a
-    16-bit colour PNG's check), handed on to the blank, grey-level and box checks (edge.preprocess), else None."""
+    16-bit colour PNG's check), handed on to the blank, grey-level and box checks (edge.preprocess), else None.
+    FilmBytes are dropped once Pillow holds the pixels (kept where the film has transparency: the grey-level
+    refusal reads it again, edge.grey_levels), so a large film's file is not held beside its decoded copies."""
+    film = held(data)
+    del data
+    stream = io.BytesIO(film.data)
     try:
-        img = Image.open(io.BytesIO(data))
+        img = Image.open(stream)
     except Image.DecompressionBombError as e:  # Pillow's own guard (at 2 x MAX_PIXELS), reading the header
         raise ImageError(bomb_words(e, MAX_PIXELS)) from None
     except Exception as e:
         if short_of_memory(e):  # a good film, called corrupt: a watch would not have tried it again
             raise ImageError(OUT_OF_MEMORY) from None
-        raise ImageError(unopened(data, e)) from None
+        raise ImageError(unopened(film.data, e)) from None
     w, h = img.size
     if w * h > MAX_PIXELS:
         raise ImageError(too_many_pixels(w, h, MAX_PIXELS))
     if min(w, h) < MIN_SIDE:  # said from the header, not after decoding 50 Mpixels (a turn keeps the shorter side)
         raise ImageError(f"image is {w}x{h} pixels; at least {MIN_SIDE} px per side is needed")
     if img.format == "PNG":
-        _check_png(data)
+        _check_png(film.data)
     elif img.format == "TIFF":
         quiet_libtiff()
+    see_through = "A" in img.getbands() or "transparency" in img.info  # as edge.grey_levels opens it again
     try:
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)  # animated or multi-page: the first frame
-        img = first_image_alone(img, data)  # a GIF's first image outside its screen: without Pillow's black band
+        img = first_image_alone(img, film.data)  # a GIF's first image outside its screen: without Pillow's black band
         if img.format == "JPEG" and ends_in_decoder_fill(img):
             raise ImageError("truncated JPEG: its last rows are exactly grey 128, the fill a decoder gives where the "
                              "data ends; the file was cut short (copy or export it again; a film that really ends in "
                              "such a band: save it as PNG)")
-        if (why := palette_fault(data, img)) is not None:
+        if (why := palette_fault(film.data, img)) is not None:
             raise ImageError(why)
         # MinIsWhite (TIFF PhotometricInterpretation 0): Pillow inverts 8-bit films itself, not wider ones
         min_is_white = img.format == "TIFF" and getattr(img, "tag_v2", {}).get(262) == 0
         img = _upright(img)
+        img.load()  # the pixels in Pillow's memory: the file's bytes go before they are copied out
+        if not see_through:
+            stream.close()  # the opened image keeps the stream, and the stream the bytes
+            film.drop()
         if needs_flattening(img):
             gray = flatten_to_gray(img)  # refused where its alpha hides its picture (edge.clear_film)
         elif img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
@@ -95,7 +106,7 @@ def decode_counted(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
                 img = img.convert("RGB")
             gray = pixels(img if img.mode == "L" else img.convert("L"))
         counts = value_counts(gray, 0, 256)
-        if (levels := top_byte_levels(data, gray, counts)) is not None:
+        if (levels := top_byte_levels(film.head, gray, counts)) is not None:
             raise ImageError(f"a 16-bit colour PNG whose values are all low: Pillow reads only the top 8 bits of each, "
                              f"which leaves {counted(levels, 'grey level')} of the film; export it as 16-bit grayscale "
                              "(or 8-bit) PNG instead")

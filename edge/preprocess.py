@@ -28,7 +28,7 @@ from edge.grey_levels import few_levels_fault
 # what other modules and the tests take from here, each from the module that does it
 from edge.blank_film import BLANK_SHARE, check_size, one_level_share  # noqa: F401
 from edge.decoder_words import corrupt, first_line, unopened  # noqa: F401 (first_line: edge.batch, edge.dicom, ... take it here)
-from edge.film_bytes import MAX_FILE_BYTES, read_image_file, read_regular_file  # noqa: F401
+from edge.film_bytes import MAX_FILE_BYTES, FilmBytes, held, read_image_file, read_regular_file  # noqa: F401
 from edge.image_decode import DECODER_ERRORS, MAX_PIXELS, MIN_SIDE, decode_bytes, decode_counted  # noqa: F401
 from edge.image_error import ImageError  # the error of every refused film, given on from here
 from edge.memory import OUT_OF_MEMORY, short_of_memory  # noqa: F401 (edge.batch, edge.dicom, edge.model take them here)
@@ -45,7 +45,7 @@ DECODE_RULES = 4
 
 def preprocess_file(path: str | Path, config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
     """Read an image file and return the model input, uint8 of shape (size, size, channels)."""
-    gray, borders = _read(read_image_file(path), path)  # as preprocess_gray(load_grayscale(path), config)
+    gray, borders = _read(FilmBytes(read_image_file(path)), path)  # as preprocess_gray(load_grayscale(path), config)
     return _model_input(inside_borders(gray, borders) if config.trim_borders else gray, config)
 
 
@@ -87,20 +87,23 @@ def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
     return _read(data, path)[0]
 
 
-def _read(data: bytes, path: str | Path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def _read(data: bytes | FilmBytes, path: str | Path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """load_bytes's film and its uniform borders' widths (edge.borders_contrast.border_widths). Its grey levels are
     counted once, for the blank, grey-level and box checks alike, and its borders found once, for the box check and
-    the model input alike: each took its own, two or three histograms and two trims a film up to 0.53.0."""
-    if not data:
+    the model input alike: each took its own, two or three histograms and two trims a film up to 0.53.0.
+    FilmBytes (preprocess_file's) are held by nothing else, so the decode drops them once it has the pixels."""
+    film = held(data)
+    del data
+    if not film.size:
         raise ImageError("empty file (0 bytes)")
     from edge.dicom import dicom_to_gray, is_dicom  # reading DICOM needs the optional extra (pydicom)
 
-    dicom = is_dicom(data, Path(path))
-    gray, counts = (dicom_to_gray(data), None) if dicom else decode_counted(data)
+    dicom = is_dicom(film.data, Path(path))
+    gray, counts = (dicom_to_gray(film), None) if dicom else decode_counted(film)
     if min(gray.shape) >= MIN_SIDE and counts is None:  # a smaller one is refused for its size, uncounted
         counts = value_counts(gray, 0, 256)
     check_size(gray, counts)
-    if (fault := few_levels_fault(gray, b"" if dicom else data, counts)) is not None:
+    if (fault := few_levels_fault(gray, b"" if dicom else film.data, counts, dicom)) is not None:
         raise ImageError(fault)  # not blank, and still no radiograph: too few levels
     borders = border_widths(gray)
     if (fault := box_on_blank_fault(gray, counts, borders)) is not None:
