@@ -32,11 +32,12 @@ def may_start(in_flight: int, cost: int, budget: int | None) -> bool:
     return budget is None or in_flight == 0 or in_flight + cost <= budget
 
 
-def free_memory() -> int | None:
+def free_memory(proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
     """Bytes this process may still take: MemAvailable, or less where its cgroup (a container, systemd's
-    MemoryMax=) allows less; None where neither can be read (not Linux)."""
-    free = _meminfo_available()
-    room = _cgroup_room()
+    MemoryMax=) allows less; None where neither can be read (not Linux). ``proc`` and ``cgroup_root``: where
+    those files are read (another folder in the tests, with the files of a given board)."""
+    free = _meminfo_available(proc)
+    room = _cgroup_room(proc, cgroup_root)
     known = [v for v in (free, room) if v is not None]
     return min(known) if known else None
 
@@ -102,9 +103,9 @@ class DecodeGate:
             self._changed.notify_all()
 
 
-def _meminfo_available() -> int | None:
+def _meminfo_available(proc: str) -> int | None:
     try:
-        with open("/proc/meminfo") as f:
+        with open(os.path.join(proc, "meminfo")) as f:
             for line in f:
                 if line.startswith("MemAvailable:"):
                     return int(line.split()[1]) * 1024
@@ -113,14 +114,14 @@ def _meminfo_available() -> int | None:
     return None
 
 
-def _cgroup_room() -> int | None:
+def _cgroup_room(proc: str, cgroup_root: str) -> int | None:
     """memory.max less memory.current of this process's cgroup (v2), None where it has no limit or none is read."""
     try:
-        with open("/proc/self/cgroup") as f:
+        with open(os.path.join(proc, "self", "cgroup")) as f:
             path = next((line.split(":", 2)[2].strip() for line in f if line.startswith("0::")), None)
         if path is None:
             return None
-        folder = Path("/sys/fs/cgroup") / path.lstrip("/")
+        folder = Path(cgroup_root) / path.lstrip("/")
         limit = (folder / "memory.max").read_text().strip()
         if limit == "max":
             return None
