@@ -64,3 +64,20 @@ def test_numbered_class_folders_beside_a_labels_csv_are_classes(tmp_path):
             rows.append(f"{folder}/{folder}_{i}.png,{k}")
     (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
     assert sheet_beside_folders(tmp_path) is None
+
+
+def test_a_dangling_link_in_out_with_a_film_s_name_is_kept_and_the_others_filed(tmp_path):
+    """It stopped the run ('stopped part way: out/COVID/p1.png: No such file or directory'), filing neither film."""
+    sheet, out = tmp_path / "x", tmp_path / "out"
+    for i in (1, 2):
+        sheet.mkdir(exist_ok=True)
+        _png(sheet / f"p{i}.png", i)
+    (sheet / "labels.csv").write_text("file,label\np1.png,COVID\np2.png,COVID\n")
+    (out / "COVID").mkdir(parents=True)
+    os.symlink(tmp_path / "nowhere" / "p1.png", out / "COVID" / "p1.png")
+    run = subprocess.run([sys.executable, "-m", "train.file_by_label", str(sheet / "labels.csv"), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "stopped part way" not in run.stdout + run.stderr
+    assert (out / "COVID" / "p2.png").read_bytes() == (sheet / "p2.png").read_bytes()
+    assert os.path.islink(out / "COVID" / "p1.png")  # not ours to remove: kept, and said
+    assert "COVID/p1.png" in run.stdout + run.stderr

@@ -70,6 +70,10 @@ def put_film(film: str, dest: str, filing: Filing) -> None:
 
 
 def _alike(film: str, there: str) -> bool:
+    """Whether ``there`` is ``film`` or holds its bytes; False where it leads nowhere (a symbolic link left dangling
+    in OUT stopped the whole run as a disk error, filing nothing)."""
+    if not os.path.exists(there):
+        return False
     return os.path.samefile(film, there) or filecmp.cmp(film, there, shallow=False)
 
 
