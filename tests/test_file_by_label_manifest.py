@@ -9,13 +9,11 @@ import errno
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from convert.group_values import check_columns
 from train.discovery import discover
-from train.file_by_label import main
+from tests.filing_films import film_at, run_filing
 from train.manifest import read_manifest
 from train.patients import split_units
 from train.split import stratified_split
@@ -24,16 +22,7 @@ NIH_HEADER = ("Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Pat
               "OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y],")
 
 
-def _film(path: Path, seed: int) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (16, 16), dtype=np.uint8)).save(path, format="PNG")
-    return path
-
-
-def _run(argv: list[str], capsys) -> tuple[int, str, str]:
-    rc = main(argv)
-    out, err = capsys.readouterr()
-    return rc, out, err
+_film, _run = film_at, run_filing
 
 
 def _nih(tmp_path: Path) -> Path:

@@ -9,23 +9,13 @@ import errno
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
-from train.file_by_label import Filing, _put, main
-
-
-def _film(path: Path, seed: int) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (16, 16), dtype=np.uint8)).save(path, format="PNG")
-    return path
+from tests.filing_films import film_at, run_filing
+from train.file_by_label import Filing, _put
 
 
-def _run(argv: list[str], capsys) -> tuple[int, str, str]:
-    rc = main(argv)
-    out, err = capsys.readouterr()
-    return rc, out, err
+_film, _run = film_at, run_filing
 
 
 def _tree(folder: Path) -> dict[str, list[str]]:

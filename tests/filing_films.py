@@ -1,0 +1,25 @@
+"""What the tests of python -m train.file_by_label share: a tiny distinct film at a path, and the command run in
+process with what it printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from train.file_by_label import main
+
+
+def film_at(path: Path, seed: int) -> Path:
+    """A 16x16 PNG of noise drawn from ``seed`` (distinct bytes per seed) at ``path``, its folders made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (16, 16), dtype=np.uint8)).save(path, format="PNG")
+    return path
+
+
+def run_filing(argv: list[str], capsys) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``python -m train.file_by_label ARGV``, run in this process."""
+    rc = main(argv)
+    out, err = capsys.readouterr()
+    return rc, out, err
