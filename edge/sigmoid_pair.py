@@ -155,7 +155,8 @@ def _same_number(interpreter: Any, made_by: dict[int, dict], a: int, b: int) -> 
     """Whether tensors a and b hold the same number: one tensor (through QUANTIZE, DEQUANTIZE, RESHAPE), or two
     GATHERs (GATHER_NDs) left apart, of the same tensor at equal constant indices, each giving one number in all.
     A GATHER's axis is no input the runtime lists, but one number taken at one index is the same whatever the
-    axis was written as; a GATHER_ND's indices are whole addresses, equal in shape too."""
+    axis was written as; a GATHER_ND's indices are whole addresses, equal in shape too, into tensors of one shape
+    (reshaped apart, one address is two numbers: session 70's review)."""
     a, b = _source(made_by, a), _source(made_by, b)
     if a == b:
         return True
@@ -170,8 +171,10 @@ def _same_number(interpreter: Any, made_by: dict[int, dict], a: int, b: int) -> 
     at = [_indices(interpreter, made_by, t) for t in (ia, ib)]
     if _source(made_by, pa) != _source(made_by, pb) or at[0] is None or at[1] is None:
         return False
-    same_shape = ops[0]["op_name"] == "GATHER" or at[0].shape == at[1].shape
-    return same_shape and np.array_equal(at[0].reshape(-1), at[1].reshape(-1))
+    if ops[0]["op_name"] == "GATHER_ND" and (at[0].shape != at[1].shape or _shape(interpreter, pa) is None
+                                             or _shape(interpreter, pa) != _shape(interpreter, pb)):
+        return False  # an address means another number in another shape: [0, 1, 0] of (2, 2) and of (4, 1)
+    return np.array_equal(at[0].reshape(-1), at[1].reshape(-1))
 
 
 def sigmoid_pair(interpreter: Any, made_by: dict[int, dict], op: dict) -> bool:

@@ -43,7 +43,7 @@ def heads() -> dict:
         return L.GlobalAveragePooling2D()(L.Conv2D(4, 3, activation="relu")(L.Rescaling(1 / 255.0)(inp)))
 
     def two_units(inp, bias=(-1.0, 4.18)):  # sigmoid(-1) = 0.2689, sigmoid(4.18) = 0.9849
-        return L.Dense(2, activation="sigmoid", kernel_initializer="zeros",
+        return L.Dense(len(bias), activation="sigmoid", kernel_initializer="zeros",
                        bias_initializer=keras.initializers.Constant(list(bias)))(features(inp))
 
     def z_of(inp, bias=4.18, units=1):  # a linear Dense: z, not yet a sigmoid
@@ -95,6 +95,10 @@ def heads() -> dict:
         "two gathers at run-time indices": two(lambda s: tf.concat([1 - tf.gather(s, tf.argmin(s, 1), axis=1),
                                                                     tf.gather(s, tf.argmax(s, 1), axis=1)], 1)),
         "two gather_nds 0 and 1": two(lambda s: tf.concat([1 - nd(s, i64([[0, 0]])), nd(s, [[0, 1]])], 1)),
+        # one address, [0, 1, 0], into two reshapes of four units: s[2] = 0.5 and s[1] = 0.985 (session 70's review)
+        "two gather_nds of two reshapes": lambda inp: TF(lambda s: tf.concat(
+            [1 - nd(tf.reshape(s, (-1, 2, 2)), [[0, 1, 0]]), nd(tf.reshape(s, (-1, 4, 1)), [[0, 1, 0]])], 1))(
+            two_units(inp, (-1.0, 4.18, 0.0, 2.0))),
     }
 
 
