@@ -81,3 +81,28 @@ def test_a_dangling_link_in_out_with_a_film_s_name_is_kept_and_the_others_filed(
     assert (out / "COVID" / "p2.png").read_bytes() == (sheet / "p2.png").read_bytes()
     assert os.path.islink(out / "COVID" / "p1.png")  # not ours to remove: kept, and said
     assert "COVID/p1.png" in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("written,kept", [
+    ("file,notes,notes\nCOVID/a.png,first,second\n", "second"),  # a column named twice: the second's values
+    ("file,,\nCOVID/a.png,x,y\n", "y"),  # two unnamed columns
+    ("file,scanner\nCOVID/a.png,S1\n,a note about the whole set\n", "a note about the whole set"),  # a row without file
+])
+def test_a_manifest_that_a_merge_would_lose_part_of_is_left_as_it_is(tmp_path, written, kept):
+    """file_by_label's merge rewrote these, and the part the reader leaves out was gone: left as it is, and said."""
+    from train.manifest import ManifestError
+    from train.sheet_manifest import write_manifest
+
+    (tmp_path / "MANIFEST.csv").write_text(written)
+    with pytest.raises(ManifestError, match=r"MANIFEST\.csv has .*: rewritten, .*"):
+        write_manifest(tmp_path, {"COVID/b.png": {"scanner": "S2"}}, {})
+    assert (tmp_path / "MANIFEST.csv").read_text() == written and kept in written
+
+
+def test_a_manifest_with_an_empty_trailing_column_is_still_merged(tmp_path):
+    from train.sheet_manifest import write_manifest
+
+    (tmp_path / "MANIFEST.csv").write_text("file,scanner,\nCOVID/a.png,S1,\n\n")
+    assert write_manifest(tmp_path, {"COVID/b.png": {"scanner": "S2"}}, {}).startswith("wrote ")
+    text = (tmp_path / "MANIFEST.csv").read_text()
+    assert "COVID/a.png,S1" in text and "COVID/b.png,S2" in text

@@ -10,8 +10,9 @@ patient column under the name train.patients reads first (``patient_id``).
 A MANIFEST.csv there already (a run again, another sheet filed into the same OUT, one written by hand) is merged
 with, never written over: its rows of other films stay as they are, a film's row takes the sheet's values where the
 sheet gives one (a blank cell erases nothing), a film taken out of its old class keeps its row under its new path.
-One that cannot be read whole (no file column, a quote never closed, two rows of one film that disagree) is left as
-it is and said: rewritten, the rows the reader could not tell apart would be lost.
+One that cannot be read whole (no file column, a quote never closed, two rows of one film that disagree, two columns
+of one name, a row of values without a file) is left as it is and said: rewritten, what the reader could not tell
+apart, or left out, would be lost.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 from edge.atomic import write_text
 from edge.output import said_name
 from train.manifest import ManifestError, ManifestRows, manifest_key, manifest_path, read_manifest
+from train.manifest_text import decode, separator
+from train.side_file import read_side_file
 from train.filing import Filing
 from train.patients import patient_column
 
@@ -93,6 +96,12 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
         raise ManifestError(f"{said_name(str(path))} has two rows that disagree for {said_name(twice[0])}"
                             f"{f' (and {len(twice) - 1} more films)' if len(twice) > 1 else ''}: rewritten, only the "
                             "first would be kept")
+    if named_twice := sorted({c for c in old_columns if old_columns.count(c) > 1}):
+        raise ManifestError(f"{said_name(str(path))} has two columns named {named_twice[0]!r}: rewritten, only the "
+                            "first one's values would be kept; give each column a name of its own")
+    if blank := _rows_without_file(path, old_columns):
+        raise ManifestError(f"{said_name(str(path))} has {blank} row(s) with values but no 'file' (a note under the "
+                            "table?): rewritten, they would be lost; move them out of it")
     moved = {manifest_key(k): v for k, v in moved.items() if manifest_key(k) in old_rows}
     if not any(new.values()) and not moved:
         return ""  # nothing of this sheet's for it to hold: left as it is
@@ -111,6 +120,18 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
             f" ({shown or 'none'})" + (f", {kept} other row{'s' * (kept != 1)} kept" if kept else "")
             + (f"; each film's patient in {patient_column(columns)!r}: cxr-train keeps a patient's films on one side "
                "of the split" if patient_column(columns) else ""))
+
+
+def _rows_without_file(path: Path, columns: list[str]) -> int:
+    """How many rows of the manifest at ``path`` hold a value but no film in their file column: read_manifest leaves
+    them out, so a merge that rewrote the file lost them (a note written under the table)."""
+    if not columns:
+        return 0
+    text = decode(read_side_file(path))
+    delimiter, skip = separator(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip + 1:]
+    at = next(i for i, c in enumerate(columns) if c.lower() == FILE)
+    return sum(1 for r in rows if any(v.strip() for v in r) and not (len(r) > at and r[at].strip()))
 
 
 def file_manifest(out: str | os.PathLike, filing: Filing, others: list[dict[str, str]]) -> Filing:
