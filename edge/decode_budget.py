@@ -33,8 +33,8 @@ def may_start(in_flight: int, cost: int, budget: int | None) -> bool:
 
 
 def free_memory(proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
-    """Bytes this process may still take: MemAvailable, or less where its cgroup (a container, systemd's
-    MemoryMax=) allows less; None where neither can be read (not Linux). ``proc`` and ``cgroup_root``: where
+    """Bytes this process may still take: MemAvailable, or less where its cgroup or one above it (a container,
+    systemd's MemoryMax= on a service or its slice) allows less; None where neither can be read (not Linux). ``proc`` and ``cgroup_root``: where
     those files are read (another folder in the tests, with the files of a given board)."""
     free = _meminfo_available(proc)
     room = _cgroup_room(proc, cgroup_root)
@@ -115,16 +115,28 @@ def _meminfo_available(proc: str) -> int | None:
 
 
 def _cgroup_room(proc: str, cgroup_root: str) -> int | None:
-    """memory.max less memory.current of this process's cgroup (v2), None where it has no limit or none is read."""
+    """The least room (memory.max less memory.current, cgroup v2) of this process's cgroup and every cgroup above
+    it that has a limit: a systemd slice's MemoryMax=, or a container whose limit sits a level up, binds this
+    process as much as its own cgroup's does. None where none has a limit or none is read."""
     try:
         with open(os.path.join(proc, "self", "cgroup")) as f:
             path = next((line.split(":", 2)[2].strip() for line in f if line.startswith("0::")), None)
-        if path is None:
-            return None
-        folder = Path(cgroup_root) / path.lstrip("/")
+    except (OSError, IndexError):
+        return None
+    if path is None:
+        return None
+    root, parts = Path(cgroup_root), [p for p in path.split("/") if p]
+    rooms = [_room(root.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1)]
+    known = [r for r in rooms if r is not None]
+    return min(known) if known else None
+
+
+def _room(folder: Path) -> int | None:
+    """memory.max less memory.current of one cgroup's folder (never below 0), None where it has no limit."""
+    try:
         limit = (folder / "memory.max").read_text().strip()
         if limit == "max":
             return None
         return max(0, int(limit) - int((folder / "memory.current").read_text().strip()))
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError):
         return None
