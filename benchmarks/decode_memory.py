@@ -44,7 +44,8 @@ def film(h: int, w: int, top: int) -> np.ndarray:
     return np.clip((smooth + noise) * top, 0, top).astype(np.uint16)
 
 
-def dicom(pixels: np.ndarray) -> bytes:
+def dicom(pixels: np.ndarray, stored: int = 12) -> bytes:
+    """A DICOM of ``pixels`` (16 bits allocated, ``stored`` of them used), with a rescale and a window."""
     import pydicom
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
@@ -57,7 +58,7 @@ def dicom(pixels: np.ndarray) -> bytes:
     ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
     ds.Modality, ds.PhotometricInterpretation, ds.SamplesPerPixel = "DX", "MONOCHROME2", 1
     ds.Rows, ds.Columns = pixels.shape
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, stored, stored - 1, 0
     ds.RescaleSlope, ds.RescaleIntercept, ds.WindowCenter, ds.WindowWidth = 1.0, -1024.0, 1000, 3000
     ds.PixelData = pixels.tobytes()
     buf = io.BytesIO()

@@ -1,8 +1,8 @@
 """How many films edge-classify decodes at once: as many as its threads, unless large films would not fit.
 
-A 6000x6000 16-bit PNG took about 215 MB to decode and a 16-bit DICOM of that size about 470 MB (the file's
-bytes, held whole, and the decoded pixels), so four decode threads on a Pi held 1 to 1.7 GB at once, where an
-8-bit film of 2000x2500 takes about 20 MB. Each film's cost is estimated from its header before it is decoded,
+A 6000x6000 16-bit PNG took about 215 MB to decode and a 16-bit DICOM of that size about 470 MB (145 and 207 MiB
+since their bytes are dropped once decoded), so four decode threads on a Pi held 1 to 1.7 GB at once, where an
+8-bit film of 2000x2500 takes about 15 MB. Each film's cost is estimated from its header before it is decoded,
 and a film starts only while the films decoding beside it and it fit in an eighth of the memory free when the
 batch began; one film alone always starts (a film that needs more than is free says so, edge.batch).
 """
@@ -18,10 +18,17 @@ from pathlib import Path
 # page cache's and the other services' on the device. An eighth keeps 6000x6000 16-bit films on a 4 GB Pi (3.5 GB
 # free) to two at a time (DICOMs, one), on a 1 GB Pi to one, while 8-bit films of 2500x2500 decode four at a time.
 DECODE_SHARE = 0.125
-# Bytes per pixel a decode takes beyond the file's own bytes (measured: benchmarks/decode_threads.py, peak RSS
-# above the imports); DICOM's per 16-bit sample (its bytes, the dataset's copy, float blocks of the mapping).
-BYTES_PER_PIXEL = {"grey": 3.5, "wide": 4.5, "colour": 6.0}
-DICOM_BYTES_PER_SAMPLE_16 = 11.0
+# A decode's peak above the imports is a film's base (the blocks of rows a 16-bit film is mapped in, whatever its
+# size) and a rate a pixel; DICOM's a 16-bit sample (pydicom's copy of the pixel data, the array, the 8-bit film).
+# Measured (benchmarks/film_cost_fit.py, 2000x2500 to 6000x6000 films): each estimate at or a little above the peak.
+# The file's bytes are not counted: they are dropped once decoded (edge.film_bytes), before the peak (a noisy and a
+# smooth 6000x6000 PNG peaked alike at 62 and 25 MB files), but for a film that may be see-through, which keeps them.
+MIB = 2**20
+BYTES_PER_PIXEL = {"grey": 2.2, "wide": 3.9, "colour": 6.0}
+BASE_BYTES = {"grey": 8 * MIB, "wide": 32 * MIB, "colour": 10 * MIB}
+DICOM_BYTES_PER_SAMPLE_16 = 5.0
+DICOM_BASE_BYTES = 48 * MIB
+SEE_THROUGH_MODES = ("LA", "La", "PA", "RGBA", "RGBa")
 WIDE_MODES = ("I;16", "I;16B", "I;16L", "I", "F")
 
 
@@ -33,8 +40,8 @@ def may_start(in_flight: int, cost: int, budget: int | None) -> bool:
 
 
 def free_memory(proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
-    """Bytes this process may still take: MemAvailable, or less where its cgroup (a container, systemd's
-    MemoryMax=) allows less; None where neither can be read (not Linux). ``proc`` and ``cgroup_root``: where
+    """Bytes this process may still take: MemAvailable, or less where its cgroup or one above it (a container,
+    systemd's MemoryMax= on a service or its slice) allows less; None where neither can be read (not Linux). ``proc`` and ``cgroup_root``: where
     those files are read (another folder in the tests, with the files of a given board)."""
     free = _meminfo_available(proc)
     room = _cgroup_room(proc, cgroup_root)
@@ -49,8 +56,9 @@ def decode_budget() -> int | None:
 
 
 def film_cost(path: str) -> int:
-    """The bytes decoding ``path`` is expected to take at its peak, from its size and its header (Pillow's, or
-    a DICOM's Rows, Columns and bits); a header that cannot be read counts the file's bytes twice."""
+    """The bytes decoding ``path`` is expected to take at its peak, from its header (Pillow's, or a DICOM's Rows,
+    Columns and bits) and, for a film that may be see-through, its size; a header that cannot be read counts the
+    file's bytes twice."""
     try:
         st = os.stat(path)
     except OSError:
@@ -59,24 +67,26 @@ def film_cost(path: str) -> int:
         return 0  # a FIFO's header read here waited for ever for a writer; its decode refuses it, at once
     size = st.st_size
     try:
-        return size + _pixel_bytes(path)
+        return _pixel_bytes(path, size)
     except Exception:  # noqa: BLE001 - any header: the decode judges the film, this only paces it
         return 2 * size
 
 
-def _pixel_bytes(path: str) -> int:
+def _pixel_bytes(path: str, size: int) -> int:
     from edge.dicom import dicom_header
 
     ds = dicom_header(Path(path), ["Rows", "Columns", "BitsAllocated", "SamplesPerPixel"])
     if ds is not None:
         bits = int(getattr(ds, "BitsAllocated", 16) or 16)
         samples = int(getattr(ds, "SamplesPerPixel", 1) or 1)
-        return int(int(ds.Rows) * int(ds.Columns) * samples * max(bits, 8) / 16 * DICOM_BYTES_PER_SAMPLE_16)
+        per_16 = int(ds.Rows) * int(ds.Columns) * samples * max(bits, 8) / 16
+        return DICOM_BASE_BYTES + int(per_16 * DICOM_BYTES_PER_SAMPLE_16)
     from PIL import Image
 
     with Image.open(path) as img:  # the header only: Pillow decodes nothing until asked for the pixels
         kind = "wide" if img.mode in WIDE_MODES else "grey" if img.mode in ("L", "1", "P") else "colour"
-        return int(img.size[0] * img.size[1] * BYTES_PER_PIXEL[kind])
+        held = size if img.mode in SEE_THROUGH_MODES or "transparency" in img.info else 0  # its bytes kept
+        return held + BASE_BYTES[kind] + int(img.size[0] * img.size[1] * BYTES_PER_PIXEL[kind])
 
 
 class DecodeGate:
@@ -115,16 +125,28 @@ def _meminfo_available(proc: str) -> int | None:
 
 
 def _cgroup_room(proc: str, cgroup_root: str) -> int | None:
-    """memory.max less memory.current of this process's cgroup (v2), None where it has no limit or none is read."""
+    """The least room (memory.max less memory.current, cgroup v2) of this process's cgroup and every cgroup above
+    it that has a limit: a systemd slice's MemoryMax=, or a container whose limit sits a level up, binds this
+    process as much as its own cgroup's does. None where none has a limit or none is read."""
     try:
         with open(os.path.join(proc, "self", "cgroup")) as f:
             path = next((line.split(":", 2)[2].strip() for line in f if line.startswith("0::")), None)
-        if path is None:
-            return None
-        folder = Path(cgroup_root) / path.lstrip("/")
+    except (OSError, IndexError):
+        return None
+    if path is None:
+        return None
+    root, parts = Path(cgroup_root), [p for p in path.split("/") if p]
+    rooms = [_room(root.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1)]
+    known = [r for r in rooms if r is not None]
+    return min(known) if known else None
+
+
+def _room(folder: Path) -> int | None:
+    """memory.max less memory.current of one cgroup's folder (never below 0), None where it has no limit."""
+    try:
         limit = (folder / "memory.max").read_text().strip()
         if limit == "max":
             return None
         return max(0, int(limit) - int((folder / "memory.current").read_text().strip()))
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError):
         return None

@@ -73,12 +73,12 @@ def test_a_film_costs_its_bytes_and_its_decoded_pixels(tmp_path):
 
 def test_a_dicom_costs_by_its_header(tmp_path):
     pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
-    from edge.decode_budget import DICOM_BYTES_PER_SAMPLE_16, film_cost
+    from edge.decode_budget import DICOM_BASE_BYTES, DICOM_BYTES_PER_SAMPLE_16, film_cost
     from tests.test_dicom import make_dicom
 
     path = tmp_path / "film.dcm"
     path.write_bytes(make_dicom(np.zeros((300, 200), np.uint16) + 7))
-    assert film_cost(str(path)) == path.stat().st_size + int(300 * 200 * DICOM_BYTES_PER_SAMPLE_16)
+    assert film_cost(str(path)) == DICOM_BASE_BYTES + int(300 * 200 * DICOM_BYTES_PER_SAMPLE_16)
 
 
 def _decodes_at_once(monkeypatch) -> list[int]:

@@ -77,3 +77,33 @@ def test_this_machines_free_memory_is_read():
         pytest.skip("no /proc (not Linux)")
     free = free_memory()
     assert free is not None and 0 < free <= 1024 * 2**40
+
+
+def _limit(folder: Path, limit: str, current_mib: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "memory.max").write_text(limit + "\n")
+    (folder / "memory.current").write_text(f"{current_mib * MIB}\n")
+
+
+@pytest.mark.parametrize("own, slice_, expected_mib", [
+    ("max", (1024, 300), 724),            # systemd's MemoryMax=1G on the slice, none on the service: the slice's room
+    (str(2048 * MIB), (1024, 300), 724),  # the service allows more than its slice holds: the slice's
+    (str(512 * MIB), (1024, 300), 412),   # the service's own room is the smaller: its own
+    (str(512 * MIB), (1024, 1100), 0),    # the slice is over its limit: nothing, whatever the service allows
+])
+def test_a_limit_on_a_cgroup_above_the_processs_own_binds_it_too(tmp_path, own, slice_, expected_mib):
+    from edge.decode_budget import free_memory
+
+    proc, root = _board(tmp_path, limit=own, current=100 * MIB)
+    _limit(Path(root) / "system.slice", str(slice_[0] * MIB), slice_[1])
+    assert free_memory(proc, root) == expected_mib * MIB
+
+
+def test_a_containers_limit_two_levels_up_is_found_and_a_root_without_memory_files_is_passed(tmp_path):
+    """A container's process in /kubepods/pod1/ctr: the pod's limit holds it, its own cgroup and the top have none."""
+    from edge.decode_budget import free_memory
+
+    proc, root = _board(tmp_path, cgroup_line="0::/kubepods/pod1/ctr", limit="max")
+    _limit(Path(root) / "kubepods" / "pod1", str(900 * MIB), 250)
+    _limit(Path(root) / "kubepods", "max", 5000)
+    assert free_memory(proc, root) == 650 * MIB
