@@ -123,6 +123,18 @@ def _say_unanswered(watcher, how: Answering, images: list[str], said: dict[str, 
             say(note)
 
 
+def _model_file(m, how: Answering):
+    """The watched model file (edge.model_swap), named by its answers' model_sha256; None: a model of no file."""
+    from edge.digest import file_sha256
+    from edge.model_swap import ModelFile
+
+    path = getattr(m, "path", None)
+    try:
+        return None if path is None else ModelFile(path, how.model_id[0] if how.model_id else file_sha256(path))
+    except OSError:  # gone already: nothing to compare with
+        return None
+
+
 def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Placed]) -> int:
     """Answer every film (``missing``: the error results of names that were not films, each answered where its name
     was given: edge.input_order), and return the exit code."""
@@ -203,6 +215,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch_stuck import StillChanging
 
         changing = StillChanging()
+        model_file = _model_file(m, how)  # replaced under the watch (a new model rolled out): said once, never loaded
         noted: dict[str, int] = {}  # the watched folders whose films the start's note told of, and their file system
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
@@ -223,6 +236,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         say(note)
                     if note := changing.note(watcher.pending, time.monotonic_ns(), watch_timing.STILL_CHANGING_NS):
                         say(note)  # never settled, so never answered: named once
+                    if model_file is not None and (note := model_file.note()):
+                        say(note)
                     if arrived and (where := log.check()):  # a stat and a readlink, where there are answers to write
                         if where[1]:
                             raise fail("edge-classify", where[0])
