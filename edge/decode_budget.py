@@ -131,11 +131,14 @@ def _cgroup_room(proc: str, cgroup_root: str) -> int | None:
     try:
         with open(os.path.join(proc, "self", "cgroup")) as f:
             path = next((line.split(":", 2)[2].strip() for line in f if line.startswith("0::")), None)
-    except (OSError, IndexError):
+    except (OSError, IndexError, ValueError):  # a folder name not UTF-8: its room unknown, never an error
         return None
     if path is None:
         return None
-    root, parts = Path(cgroup_root), [p for p in path.split("/") if p]
+    # '..' (a cgroup namespace shows the process's cgroup above its root) would walk out of cgroup_root: stop there
+    root, parts = Path(cgroup_root), [p for p in path.split("/") if p and p != "."]
+    if ".." in parts:
+        parts = []  # where the process's own cgroup lies is not known: the root's room alone
     rooms = [_room(root.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1)]
     known = [r for r in rooms if r is not None]
     return min(known) if known else None

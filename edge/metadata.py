@@ -72,7 +72,9 @@ def split(data: bytes, name: str = "") -> tuple[bytes, dict[str, Any] | None, di
             files = {n: z.read(n) for n in z.namelist() if n not in (META_NAME, "labels.txt")}
     except RecursionError:  # json.loads on brackets nested some 100,000 deep: not a file cxr-convert writes
         raise ModelFileError("model metadata is damaged (nested too deeply)") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error):
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError):
+        # NotImplementedError, RuntimeError: zipfile's words for a damaged byte in the archive's directory (a
+        # compression method or version it lacks, an 'encrypted' flag): an unexpected error ended a running watch
         if _has_metadata_remnant(data):
             raise ModelFileError("damaged or truncated cxr-edge model file (its metadata cannot be read); "
                                  "copy it again") from None

@@ -14,6 +14,7 @@ too. Pure of the watch's loop: edge.answering asks :meth:`ModelFile.note` once a
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from edge.digest import file_sha256
@@ -28,6 +29,8 @@ def _stamp(path: Path) -> _Stamp:
         st = os.stat(path)
     except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None  # a FIFO put in its place: opened to be hashed, it waited for a writer for ever, and so did the watch
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 

@@ -47,7 +47,13 @@ def ends_in_decoder_fill(img: Image.Image) -> bool:
     if h < 16 or img.mode not in ("L", "RGB"):
         return False
     bottom = np.asarray(img.crop((0, h - 8, w, h)).convert("L"))
-    return bool((bottom == 128).all())
+    if not (bottom == 128).all():
+        return False
+    # a film padded with grey 128 on its other sides too (a scanner's or a PACS export's border) is no fill: the
+    # decoder fills only below where the data ends, the rows above keep the film (every cxr-dev film so padded and
+    # saved at quality 50 was refused as truncated)
+    edges = (img.crop((0, 0, w, 8)), img.crop((0, 0, min(8, w), h)), img.crop((max(w - 8, 0), 0, w, h)))
+    return not any((np.asarray(e.convert("L")) == 128).all() for e in edges)
 
 
 def palette_fault(data: bytes, img: Image.Image) -> str | None:
