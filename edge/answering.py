@@ -22,8 +22,10 @@ from edge.input_order import Placed, in_input_order
 from edge.flagged_once import FlaggedOnce
 from edge.frames import frames_words
 from edge.model_notes import flagged_too, say
-from edge.log_file import csv_header_needed, other_format, without_header_says
-from edge.output import csv_header_text, rule_caption, said_name, shown, writer_for
+from edge.answer_model import model_digest, model_file as watched_model, model_named
+from edge.csv_layout import CsvLayout, csv_layout
+from edge.log_file import other_format
+from edge.output import rule_caption, said_name, shown, writer_for
 from edge.tally import Tally
 from edge.stdout_file import (LogPlace, appended_to, file_start, not_writable, reader_gone, written_over,
                               written_to_stdout)
@@ -50,7 +52,8 @@ class Answering:
     model_id: Optional[tuple[str, list[str]]] = None  # --watch --json: the model file's SHA-256, and its labels
 
 
-def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = None) -> Callable[[Result], None]:
+def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = None,
+            digest: Optional[str] = None) -> Callable[[Result], None]:
     """The function that writes one answer, after checking what standard output already holds (a restarted
     watch appending to its own log: no second CSV header; a log of the other format: refused)."""
     # On a terminal, align the columns for people; in a pipe, keep path<TAB>label<TAB>probability.
@@ -60,23 +63,22 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         if problem := not_writable(sys.stdout) or written_over(sys.stdout):
             raise fail("edge-classify", problem)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
-        header, says_column = True, True
+        layout = CsvLayout()
         start = file_start(sys.stdout) if had else None
         if problem := other_format(start, "" if how.fmt == "text" else how.fmt):
             raise fail("edge-classify", problem)
         if how.fmt == "csv" and had:
-            mine = csv_header_text(m.labels, how.explain is not None, how.watch)
             try:
-                header = csv_header_needed(start, mine)
+                layout = csv_layout(start, m.labels, how.explain is not None, how.watch, model_named(m, digest))
             except ValueError as e:
-                if not without_header_says(start, mine):
-                    raise fail("edge-classify", str(e))
-                header, says_column = False, False
-                say("note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says: its "
-                    "rows keep them (a DICOM header's flag is said on stderr alone); a new file gets the column")
+                raise fail("edge-classify", str(e))
+            if layout.note:
+                say(layout.note)
+        json_model = how.model_id[0] if how.model_id else None  # --json: a watch's answers name it
         return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
-                          header=header, written=written, model_sha256=how.model_id[0] if how.model_id else None,
-                          synthetic=bool(m.meta.get("synthetic_data")), header_says=says_column)
+                          header=layout.header, written=written, model_sha256=digest if how.fmt == "csv" else json_model,
+                          synthetic=bool(m.meta.get("synthetic_data")), header_says=layout.header_says,
+                          model_column=layout.model)
 
 
 def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
@@ -123,18 +125,6 @@ def _say_unanswered(watcher, how: Answering, images: list[str], said: dict[str, 
             say(note)
 
 
-def _model_file(m, how: Answering):
-    """The watched model file (edge.model_swap), named by its answers' model_sha256; None: a model of no file."""
-    from edge.digest import file_sha256
-    from edge.model_swap import ModelFile
-
-    path = getattr(m, "path", None)
-    try:
-        return None if path is None else ModelFile(path, how.model_id[0] if how.model_id else file_sha256(path))
-    except OSError:  # gone already: nothing to compare with
-        return None
-
-
 def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Placed]) -> int:
     """Answer every film (``missing``: the error results of names that were not films, each answered where its name
     was given: edge.input_order), and return the exit code."""
@@ -149,7 +139,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
 
             how = replace(how, answered=as_watched(how.answered, [str(f) for f in watcher.folders]))
         watcher.skip = skip = None if how.answered is None else Skip(how.answered, how.model_id)
-    writer = _writer(m, how, paths, None if watcher is None else watcher.written)
+    digest = model_digest(m, how.model_id, how.watch or how.fmt == "csv")
+    writer = _writer(m, how, paths, None if watcher is None else watcher.written, digest)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
     sent: list[tuple] = []  # a batch's answers written to the stream, as Tally.add counts them: a stop's count (a
     # watch, which runs for months, keeps none: its stop is said by its summary)
@@ -211,11 +202,13 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         for a in images:
             given.setdefault(Path(a), a)
         say(f"watching {', '.join(said_name(given[f]) for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
+        if named := model_named(m, digest):  # a journal read after a rollout tells which model each run answered with
+            say(f"answering with {named}")
         from edge import watch_timing
         from edge.watch_stuck import StillChanging
 
         changing = StillChanging()
-        model_file = _model_file(m, how)  # replaced under the watch (a new model rolled out): said once, never loaded
+        model_file = watched_model(m, digest)  # replaced under the watch (a new model rolled out): said once, never loaded
         noted: dict[str, int] = {}  # the watched folders whose films the start's note told of, and their file system
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:

@@ -58,8 +58,9 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     lines = _lines(start)
     given = next((line for line in lines if line.startswith("file,label,probability,")), None)
     if given is None:
-        # rows of 0.44.0 and earlier, one column fewer, too: a header after them would be read as one of them
-        if put_back := next((h for h in (header, _older(header)) if h and _rows_of(lines, h)), None):
+        # a header written after rows would be read as one of them: rows of this run's columns, or of an older
+        # release's (0.54.0 and earlier: no model_sha256; 0.44.0 and earlier: no header_says either)
+        if put_back := next((h for h in (header, *(o for o, _ in _older(header))) if _rows_of(lines, h)), None):
             raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
                              "rotation under an older release?): a header written after them would have every CSV "
                              f"reader take a row for it; put this header back at its top ({put_back.strip()}), or "
@@ -71,15 +72,28 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
                 f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
 
 
-def without_header_says(start: bytes | None, header: str) -> bool:
-    """Whether a file's CSV header is this run's header less its last column, header_says (added after 0.44.0): a log of
-    an earlier release, which a restarted watch goes on appending to in its own columns (refused, a unit with
-    Restart=on-failure failed at every restart after an upgrade until its log was moved)."""
+def older_columns(start: bytes | None, header: str) -> tuple[bool, bool] | None:
+    """Where a file's CSV header is this run's header less its newest last columns, as an earlier release began the
+    log: (whether it has header_says, added after 0.44.0; whether it has model_sha256, added after 0.54.0); None
+    where it is not. A restarted watch goes on appending to such a log in its own columns: refused, a unit with
+    Restart=on-failure failed at every restart after an upgrade until its log was moved, and rows of two layouts
+    under one header are read into the wrong columns."""
     given = None if start is None else next((line for line in _lines(start) if line.startswith("file,label,probability,")), None)
-    return given is not None and given == _older(header)
+    if given is None:
+        return None
+    for older, layout in _older(header):
+        if given == older:
+            return layout
+    return None
 
 
-def _older(header: str) -> str | None:
-    """This header row as 0.44.0 and earlier wrote it, without the header_says column; None: it has none."""
-    row = header.rstrip("\n")
-    return row.removesuffix(",header_says") if row.endswith(",header_says") else None
+def _older(header: str) -> list[tuple[str, tuple[bool, bool]]]:
+    """This header row as earlier releases wrote it, each with its (header_says, model_sha256) columns: 0.54.0's
+    without model_sha256, then 0.44.0's without header_says too; none where this one has neither."""
+    row, found = header.rstrip("\n"), []
+    if row.endswith(",model_sha256"):
+        row = row.removesuffix(",model_sha256")
+        found.append((row, (row.endswith(",header_says"), False)))
+    if row.endswith(",header_says"):
+        found.append((row.removesuffix(",header_says"), (False, False)))
+    return found

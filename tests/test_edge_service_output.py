@@ -112,14 +112,15 @@ def test_a_csv_log_begun_before_the_header_says_column_is_appended_to_in_its_own
     import csv
 
     header = csv_header_text(["COVID", "Normal"])
-    old = header.replace(",header_says", "")
+    old = csv_header_text(["COVID", "Normal"], header_says=False, model=False)  # 0.44.0's: neither last column
     log = tmp_path / "answers.csv"
     log.write_text(old)
     with open(log, "a") as out:
         p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), "--csv",
                             "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
-    assert "note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says" in p.stderr
+    assert ("note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says and "
+            "model_sha256") in p.stderr
     rows = list(csv.reader(log.read_text().splitlines()))
     assert rows[0] == old.strip().split(",") and len(rows) == 2 and len(rows[1]) == len(rows[0]) and rows[1][0] == str(films[0])
     new = tmp_path / "new.csv"
@@ -199,6 +200,8 @@ def test_a_csv_log_of_rows_without_their_header_is_refused_not_given_one_in_its_
         csv_header_needed(rows, header)
     with pytest.raises(ValueError, match=r"put this header back at its top \(file,label,.*,rule,time,header_says\), or"):
         csv_header_needed(rows.replace(b"\n", b",\n"), header)
+    with pytest.raises(ValueError, match=r"put this header back at its top \(file,.*,rule,time,header_says,model_sha256\), or"):
+        csv_header_needed(rows.replace(b"\n", b",,\n"), header)
     # notes alone, even with commas in them, or a row of other columns: a header is still written
     assert csv_header_needed(b"edge-classify: note: a, b, c, d, e, f, g, h, i\n", header) is True
     assert csv_header_needed(b"/srv/in/b.png,COVID,0.5,0.5,0.5,0,,\n", header) is True

@@ -1,0 +1,42 @@
+"""The columns a --csv run writes to standard output's file: this release's, or those of the log an older release
+began (without model_sha256, or header_says too), which a restarted watch goes on appending to in its own columns,
+said once on stderr with the model file that answers its rows; any other header is refused (edge.log_file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edge.log_file import csv_header_needed, older_columns
+from edge.output import csv_header_text
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Whether the header row is written first, and which of the newer last columns the rows carry."""
+
+    header: bool = True
+    header_says: bool = True
+    model: bool = True
+    note: str | None = None  # what the run says on stderr about a log of older columns
+
+
+def csv_layout(start: bytes | None, labels: list[str], explained: bool, stamped: bool,
+               model_named: str | None) -> CsvLayout:
+    """The layout for a file that holds ``start`` already (``>> answers.csv``; None: not readable, trusted).
+    ``model_named``: the model file and its SHA-256 in words, for the note on a log whose rows name no model.
+    Raises ValueError where the file holds answers under other columns (edge.log_file.csv_header_needed)."""
+    mine = csv_header_text(labels, explained, stamped)
+    try:
+        return CsvLayout(header=csv_header_needed(start, mine))
+    except ValueError:
+        if (layout := older_columns(start, mine)) is None:
+            raise
+    header_says, model = layout
+    missing = " and ".join(c for c, kept in (("header_says", header_says), ("model_sha256", model)) if not kept)
+    release = "0.54.0" if header_says else "0.44.0"
+    words = [f"note: standard output's file has the CSV columns of {release} and earlier, without {missing}: its rows "
+             "keep them, never two layouts under one header"]
+    if not header_says:
+        words.append("a DICOM header's flag is said on stderr alone")
+    words.append(f"they name no model: {model_named} answers them" if model_named else "they name no model")
+    return CsvLayout(False, header_says, model, "; ".join(words) + f"; a new file gets the column{'s' * (not header_says)}")
