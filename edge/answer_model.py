@@ -4,6 +4,8 @@ logs, CSV or a journal, then tell which model answered each film after a rollout
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Optional
 
@@ -18,8 +20,12 @@ def model_digest(m, model_id: Optional[tuple[str, list[str]]], wanted: bool) -> 
     path: Optional[Path] = getattr(m, "path", None)
     if model_id or path is None:
         return model_id[0] if model_id else None
+    if not wanted:
+        return None
     try:
-        return file_sha256(path) if wanted else None
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO or <(cat model): opened again it hung, or gave the SHA-256 of nothing in every row
+        return file_sha256(path)
     except OSError:
         return None
 

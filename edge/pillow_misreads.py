@@ -49,11 +49,18 @@ def ends_in_decoder_fill(img: Image.Image) -> bool:
     bottom = np.asarray(img.crop((0, h - 8, w, h)).convert("L"))
     if not (bottom == 128).all():
         return False
-    # a film padded with grey 128 on its other sides too (a scanner's or a PACS export's border) is no fill: the
-    # decoder fills only below where the data ends, the rows above keep the film (every cxr-dev film so padded and
-    # saved at quality 50 was refused as truncated)
-    edges = (img.crop((0, 0, w, 8)), img.crop((0, 0, min(8, w), h)), img.crop((max(w - 8, 0), 0, w, h)))
-    return not any((np.asarray(e.convert("L")) == 128).all() for e in edges)
+    # a film padded with grey 128 all round (a scanner's or a PACS export's border) ends in as many such rows as it
+    # begins with, a block row more at most: no fill (every cxr-dev film so padded and saved at quality 50 was refused
+    # as truncated). A fill runs from the cut down, far deeper than a grey band on top, a grey side or none; a side
+    # band alone runs down through the fill too, so it says nothing (session 70's review).
+    flat = (np.asarray(img.convert("L")) == 128).all(axis=1)
+    top, low = _run(flat), _run(flat[::-1])
+    return not (top >= 8 and low <= 2 * top + 8)
+
+
+def _run(flat: np.ndarray) -> int:
+    """How many of ``flat``'s first values are True."""
+    return int(np.argmin(flat)) if not flat.all() else len(flat)
 
 
 def palette_fault(data: bytes, img: Image.Image) -> str | None:

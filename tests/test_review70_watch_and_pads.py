@@ -89,3 +89,44 @@ def _jpeg(gray: np.ndarray) -> bytes:
     out = io.BytesIO()
     Image.fromarray(gray).save(out, "JPEG", quality=95)
     return out.getvalue()
+
+
+def _cut(gray: np.ndarray) -> bytes:
+    """A JPEG of ``gray`` cut at half and closed with an end marker: the decoder fills the rest with grey 128."""
+    data = _jpeg(gray)
+    return data[: len(data) // 2] + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("strip", ["left", "right", "top", "left and right", "all round"])
+def test_a_cut_jpeg_whose_film_has_a_grey_128_strip_is_still_refused(strip):
+    """A side strip runs down through the decoder's fill: skipping the check for any grey edge read cut films."""
+    gray = np.asarray(Image.fromarray(film()).resize((320, 384))).copy()
+    if "left" in strip or strip == "all round":
+        gray[:, :16] = 128
+    if "right" in strip or strip == "all round":
+        gray[:, -16:] = 128
+    if strip in ("top", "all round"):
+        gray[:16] = 128
+    if strip == "all round":
+        gray[-16:] = 128
+    with pytest.raises(Exception, match=r"^truncated JPEG"):
+        load_bytes(_cut(gray), "cut.jpg")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_model_given_as_a_fifo_is_not_opened_again_for_its_digest(tiny_run, tmp_path):
+    from edge.answer_model import model_digest
+
+    class Loaded:
+        path = tmp_path / "model.fifo"
+
+    os.mkfifo(Loaded.path)
+    answer: list[str | None] = []
+    worker = threading.Thread(target=lambda: answer.append(model_digest(Loaded(), None, True)), daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with open(Loaded.path, "wb"):
+            pass
+        pytest.fail("model_digest opened a FIFO again and waited for a writer")
+    assert answer == [None]
