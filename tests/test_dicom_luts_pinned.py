@@ -20,7 +20,7 @@ def test_a_window_that_leaves_all_but_a_few_pixels_one_grey_level_is_dropped():
     """40 of 5,120 pixels (0.8%) lie in the window (4000..4095, 40 distinct values: no posterised film), the rest
     below it, black: 99.2% of the film one grey level, past BLANK_SHARE (0.99). The window counts as absent and the
     stored values are shown, as without it; kept, the film was black but for one short streak."""
-    image = (chest() * 3000 // 4095).astype(np.uint16)
+    image = (chest().astype(np.int64) * 3000 // 4095).astype(np.uint16)  # int64: uint16 overflowed
     image[0, :40] = np.linspace(4000, 4095, 40).astype(np.uint16)
     windowed = make_dicom(image, window=(4048, 100), bits=12)
     assert (grey(windowed) == grey(make_dicom(image, bits=12))).all()
