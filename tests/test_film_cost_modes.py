@@ -80,3 +80,12 @@ def test_an_opaque_films_cost_is_its_pixels_not_its_files_size(tmp_path):
     Image.fromarray(np.full((H, W), 1000, np.uint16)).save(flat)
     assert noisy.stat().st_size > 4 * flat.stat().st_size
     assert film_cost(str(noisy)) == film_cost(str(flat))
+
+
+def test_a_dicom_under_an_image_s_name_costs_as_a_dicom(tmp_path):
+    """Pillow is asked first for a file of an image's name; one it cannot open is read for its data set."""
+    from edge.decode_budget import DICOM_BASE_BYTES, DICOM_BYTES_PER_SAMPLE_16, film_cost
+
+    path = tmp_path / "film.png"
+    path.write_bytes(_dicom(16, 1))
+    assert film_cost(str(path)) == DICOM_BASE_BYTES + int(H * W * DICOM_BYTES_PER_SAMPLE_16)
