@@ -25,7 +25,8 @@ from pathlib import Path
 from edge.atomic import write_text
 from edge.output import said_name
 from train.manifest import ManifestError, ManifestRows, manifest_key, manifest_path, read_manifest
-from train.manifest_text import decode, separator
+from train.label_sheet import sheet_rows
+from train.manifest_text import decode
 from train.side_file import read_side_file
 from train.filing import Filing
 from train.patients import patient_column
@@ -127,9 +128,7 @@ def _rows_without_file(path: Path, columns: list[str]) -> int:
     them out, so a merge that rewrote the file lost them (a note written under the table)."""
     if not columns:
         return 0
-    text = decode(read_side_file(path))
-    delimiter, skip = separator(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[skip + 1:]
+    rows = sheet_rows(decode(read_side_file(path)))[1:]
     at = next(i for i, c in enumerate(columns) if c.lower() == FILE)
     return sum(1 for r in rows if any(v.strip() for v in r) and not (len(r) > at and r[at].strip()))
 
