@@ -28,8 +28,20 @@ def cell(value: object) -> object:
     terminal ran a film name's ESC sequences (title set, screen cleared) and U+202E reversed its row."""
     if not isinstance(value, str):
         return value
-    value = escaped(as_text(value))  # a name's undecodable bytes as \xNN: the file stays UTF-8 (edge.names)
+    return formula_guarded(escaped(as_text(value)))  # a name's undecodable bytes as \xNN: the file stays UTF-8
+
+
+def formula_guarded(value: str) -> str:
+    """``value`` with a leading apostrophe where a spreadsheet would run it as a formula (OWASP's advice on CSV
+    injection), a plain number left as it is; also train.sheet_manifest's, whose reader (train.manifest) takes the
+    apostrophe off again, as spreadsheets hide it."""
     return "'" + value if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value) else value
+
+
+def formula_unguarded(value: str) -> str:
+    """``value`` as written before :func:`formula_guarded`: the apostrophe before a formula's first character taken
+    off (a value a hand began with an apostrophe and a letter keeps it)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 # csv.writer quotes a field holding a character of its line terminator (CPython's writer does, though the csv

@@ -29,7 +29,9 @@ from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.manifest_text import decode
 from train.sheet_manifest import carried_columns, file_manifest
+from train.sheet_views import not_frontal, view_column
 from train.split_labels import split_column_problem
+from train.unlabelled_sheet import kaggle_sheet_words
 from train.side_file import SideFileError, read_side_file
 
 # a sheet's modality column (ieee8023's: X-ray, CT) as DICOM and exports write a plain film's: others are no films
@@ -46,13 +48,16 @@ class SheetError(ValueError):
 
 def read_sheet(path: Path, file_column: str | None, label_column: str | None,
                other_modality: dict[str, int] | None = None,
-               others: list[dict[str, str]] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
+               others: list[dict[str, str]] | None = None, other_view: dict[str, int] | None = None,
+               dropped: list[str] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
     """(file column, label column, (file, label) of each row) of the sheet at ``path``: UTF-8 with or without a
     byte-order mark, code page 1252 or UTF-16; comma, semicolon or tab between its columns (train.manifest_text).
     Columns not given are told by their names as the refusal told them (train.label_sheet). Where the sheet has a
     column 'modality', rows of another than a plain film (ieee8023's CT slices) are left out, counted in
     ``other_modality``: filed with the X-rays they would be trained on as films of their class. ``others`` gets each
-    row kept's other columns, as OUT/MANIFEST.csv names them (train.sheet_manifest: a scanner for --by, a patient)."""
+    row kept's other columns, as OUT/MANIFEST.csv names them (train.sheet_manifest: a scanner for --by, a patient).
+    Given ``other_view``, rows whose view column says a lateral or oblique film are left out and counted there
+    (train.sheet_views); ``dropped`` gets the file cell of each row left out, whose film an earlier run may have filed."""
     try:
         text = decode(read_side_file(path))
     except SideFileError as e:
@@ -66,6 +71,8 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None,
     header = [h.strip() for h in rows[0]] if rows else []
     fc = column(header, (file_column,) if file_column else FILE_COLUMNS)
     lc = column(header, (label_column,) if label_column else LABEL_COLUMNS)
+    if not lc and not label_column and (words := kaggle_sheet_words(path, header)):
+        raise SheetError(words)
     if not fc or not lc:
         missing = " and ".join(f"{what} column {given!r}" if given else f"{what} column"
                                for what, given, found in (("file", file_column, fc), ("label", label_column, lc))
@@ -77,6 +84,7 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None,
     fi, li = header.index(fc), header.index(lc)
     mc = column(header, ("modality",))
     mi = header.index(mc) if mc else -1
+    vi = header.index(vc) if other_view is not None and (vc := view_column(header)) else -1
     carried = carried_columns(header, rows[1:], fi, li) if others is not None else []
     kept = []
     for r in rows[1:]:
@@ -86,6 +94,13 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None,
         if modality and "".join(ch for ch in modality.lower() if ch.isalnum()) not in XRAY_MODALITIES:
             if other_modality is not None:
                 other_modality[modality] = other_modality.get(modality, 0) + 1
+            if dropped is not None and len(r) > fi:
+                dropped.append(r[fi].strip())
+            continue
+        if other_view is not None and 0 <= vi < len(r) and not_frontal(view := r[vi].strip()):
+            other_view[view] = other_view.get(view, 0) + 1
+            if dropped is not None and len(r) > fi:
+                dropped.append(r[fi].strip())
             continue
         kept.append((r[fi].strip() if len(r) > fi else "", r[li].strip() if len(r) > li else ""))
         if others is not None:
@@ -135,19 +150,23 @@ def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filin
     return found[0] if len(set(found)) == 1 else None
 
 
-def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, str], Filing]:
+def plan(rows: list[tuple[str, str]], root: Path, out: Path,
+         dropped: list[str] | tuple[str, ...] = ()) -> tuple[dict[str, str], Filing]:
     """(film -> its class folder, the rows left out so far) of the sheet's ``rows``; filing.named and filing.names
-    hold every film a row names (a row with no label or several too: filed earlier, it is in no class now)."""
+    hold every film a row names (a row with no label, several, or one not known yet ('todo') too, and the films of
+    ``dropped``, rows read_sheet left out: filed earlier, such a film is in no class now)."""
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting = set()
+    for value in dropped:
+        if value and (film := _film(value, root, index, Filing())) is not None:
+            filing.named.add(film)
     for k, (value, label) in enumerate(rows):
-        if label.casefold() in PLACEHOLDERS:
-            filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
-            continue
-        if not label or "|" in label:
+        if not label or "|" in label or label.casefold() in PLACEHOLDERS:
             if value and (film := _film(value, root, index, Filing())) is not None:
                 filing.named.add(film)
-            if not label:
+            if label.casefold() in PLACEHOLDERS:
+                filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
+            elif not label:
                 filing.no_label += 1
             else:
                 filing.multi.append(label)
@@ -179,8 +198,9 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path) -> tuple[dict[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 where every film was filed (or was there already), 1 where any row's film was not (not found,
-    ambiguous, two labels, a file of its name there already, ...: said in the summary), filing stopped part way (a
+    """Exit 0 where every film was filed (or was there already) but those left out on purpose (a label not known
+    yet, 'todo'; another modality, CT; a lateral view; no film, .nii.gz: said, no failure), 1 where any row's film was
+    not (not found, ambiguous, two labels, a file of its name there already, ...: said in the summary), filing stopped part way (a
     full disk: a script must not go on to train on part of the films) or OUT/MANIFEST.csv was not written (a
     patient's films would be split apart), 2 where the sheet gives none."""
     ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
@@ -191,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                                              "and those below it are searched for the films it names")
     ap.add_argument("--file-column", metavar="COLUMN", help="the column naming each film (default: filename, file, Image Index, ...)")
     ap.add_argument("--label-column", metavar="COLUMN", help="the column giving its label (default: label, class, finding, ...)")
+    ap.add_argument("--all-views", action="store_true", help="file the rows whose view column says a lateral or oblique "
+                    "film too (left out by default: the model is trained on frontal films)")
     ap.add_argument("--out", type=Path, metavar="DIR", help="where the folder per class is made (default: beside the sheet's "
                                              "folder, FOLDER_by_class)")
     args = ap.parse_args(argv)
@@ -202,13 +224,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         other_modality: dict[str, int] = {}
+        other_view: dict[str, int] | None = None if args.all_views else {}
         others: list[dict[str, str]] = []
-        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column, other_modality, others)
+        dropped: list[str] = []
+        _, _, rows = read_sheet(args.sheet, args.file_column, args.label_column, other_modality, others, other_view,
+                                dropped)
     except SheetError as e:
         print(e, file=sys.stderr)
         return 2
-    films, filing = plan(rows, root, out)
-    filing.other_modality = other_modality
+    films, filing = plan(rows, root, out, dropped)
+    filing.other_modality, filing.other_view = other_modality, other_view or {}
     file_films(films, out, filing)
     if not filing.stopped:
         take_out_stale(films, out, root, filing)
@@ -227,8 +252,9 @@ def main(argv: list[str] | None = None) -> int:
               "it and run the same command again", file=sys.stderr)
         return 1
     if left := filing.left_out():
-        print(f"{left} of the sheet's rows or films not filed, each kind said above: mend the sheet or the folders "
-              f"and run the same command again", file=sys.stderr)
+        purpose = f" ({filing.on_purpose()} more left out on purpose, no failure)" if filing.on_purpose() else ""
+        print(f"{left} of the sheet's rows or films not filed, each kind said above{purpose}: mend the sheet or the "
+              "folders and run the same command again", file=sys.stderr)
         return 1
     return 0
 

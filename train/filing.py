@@ -34,6 +34,7 @@ class Filing:
     stale_left: list[str] = field(default_factory=list)  # ... of them, ones that could not be taken out
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
     other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
+    other_view: dict[str, int] = field(default_factory=dict)  # 'L' -> rows of its view column (train.sheet_views)
     not_films: list[str] = field(default_factory=list)  # rows naming a file that is no film (volumes/x.nii.gz)
     row_of: dict[str, int] = field(default_factory=dict)  # film -> the first row naming it (its other columns)
     placed: dict[str, str] = field(default_factory=dict)  # film -> LABEL/NAME, filed there (or there already)
@@ -42,9 +43,16 @@ class Filing:
     manifest_error: str = ""  # why it was not
 
     def left_out(self) -> int:
-        """Rows (or films) not filed: any makes the exit code 1, as the docstring of main says."""
+        """Rows (or films) not filed: any makes the exit code 1, as the docstring of main says. Rows left out on
+        purpose are none of them: a label not known yet (ieee8023's 'todo', which every copy of its sheet holds, so
+        that it always exited 1), another modality, a lateral view, a file that is no film (:meth:`on_purpose`)."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
-                + len(self.kept) + len(self.clashing) + len(self.stale_left) + sum(self.placeholder.values()))
+                + len(self.kept) + len(self.clashing) + len(self.stale_left))
+
+    def on_purpose(self) -> int:
+        """Rows left out because they give no film of a class to file: said, and no failure (exit 0)."""
+        return (sum(self.placeholder.values()) + sum(self.other_modality.values()) + sum(self.other_view.values())
+                + len(self.not_films))
 
 
 def _some(names: list[str]) -> str:
@@ -80,11 +88,17 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
         lines.append(f"{filing.no_label} row(s) give no label, left out")
     if filing.placeholder:
         lines.append(f"{sum(filing.placeholder.values())} row(s) give a label not known yet "
-                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.placeholder.items()))}), left out")
+                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.placeholder.items()))}), left out "
+                     "on purpose (no failure): label them and run the same command again to file them")
     if filing.other_modality:
         lines.append(f"{sum(filing.other_modality.values())} row(s) are of another modality than X-ray "
                      f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.other_modality.items()))}), "
                      "left out: no films")
+    if filing.other_view:
+        lines.append(f"{sum(filing.other_view.values())} row(s) are of a lateral or oblique view "
+                     f"({', '.join(f'{said_name(k)} {n}' for k, n in sorted(filing.other_view.items()))}), left out on "
+                     "purpose: the model is trained on frontal films (cxr-train warns of, and edge-classify flags, a "
+                     "DICOM film whose header says lateral; a PNG says nothing); --all-views files them too")
     if filing.not_films:
         lines.append(f"{len(filing.not_films)} row(s) name a file that is no film (no image suffix), left out: "
                      f"{_some(filing.not_films)}")

@@ -2,7 +2,8 @@
 code page 1252 (Latin-1), UTF-16, and semicolons (Excel where the decimal mark is a comma) or tabs
 between the columns. Its ``file`` column (a film's path relative to the folder) keys the rows; the
 other columns say what the film is: a ``source`` for the per-source figures and ``--holdout-source``,
-anything for ``cxr-evaluate --by``.
+anything for ``cxr-evaluate --by``. A cell begun with an apostrophe before =, +, - or @ is read without it, as
+spreadsheets show it (train.sheet_manifest writes one so: opened in a spreadsheet, it is not run as a formula).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Callable
 
 from edge.figures import counted
 from edge.output import said_name
+from edge.spreadsheet import formula_unguarded
 from train.class_names import same_class_key
 from train.manifest_paths import Inside, row_name, unlike_films
 from train.manifest_text import (DELIMITERS, ManifestError, check_is_text, csv_error, decode,  # noqa: F401
@@ -102,7 +104,7 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
           data_dir: Path, skip: int = 0) -> tuple[list[str], ManifestRows]:
     for _ in range(skip):  # Excel's sep= line, blank lines above the header
         next(reader, None)
-    columns = [c.strip() for c in next(reader, [])]
+    columns = [formula_unguarded(c.strip()) for c in next(reader, [])]
     read[0] = reader.line_num
     key = next((c for c in columns if c.lower() == "file"), None)
     if key is None:
@@ -118,7 +120,7 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
         line, read[0] = read[0] + 1, reader.line_num
         if extra := [v for v in values[len(columns):] if v.strip()]:
             raise ManifestError(extra_values(path, line, len(columns), len(values), extra, reader))
-        row = {c: v.strip() for c, v in zip(columns, values)} if once else _first_of_each(columns, values)
+        row = {c: formula_unguarded(v.strip()) for c, v in zip(columns, values)} if once else _first_of_each(columns, values)
         name = row_name(row.get(key, ""), inside)
         if name:
             row[key] = name
@@ -133,7 +135,7 @@ def _first_of_each(columns: list[str], values: list[str]) -> dict[str, str]:
     the last had silently taken the place of the first."""
     row: dict[str, str] = {}
     for c, v in zip(columns, values):
-        row.setdefault(c, v.strip())
+        row.setdefault(c, formula_unguarded(v.strip()))
     return row
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from edge.atomic import write_text
 from edge.output import said_name
+from edge.spreadsheet import formula_guarded
 from train.manifest import ManifestError, ManifestRows, manifest_key, manifest_path, read_manifest
 from train.label_sheet import sheet_rows
 from train.manifest_text import decode
@@ -107,11 +108,7 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
     if not any(new.values()) and not moved:
         return ""  # nothing of this sheet's for it to hold: left as it is
     columns, rows = _merged(old_columns, old_rows, new, moved)
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([row.get(c, "") for c in columns] for row in rows)
-    write_text(path, text.getvalue())
+    write_text(path, "".join(_line(values) for values in [columns, *([row.get(c, "") for c in columns] for row in rows)]))
     if not any(new.values()):
         return f"updated {said_name(str(path))}: {len(moved)} film(s) moved to another class keep their rows there"
     others = [c for c in columns if c.lower() != FILE]
@@ -121,6 +118,16 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
             f" ({shown or 'none'})" + (f", {kept} other row{'s' * (kept != 1)} kept" if kept else "")
             + (f"; each film's patient in {patient_column(columns)!r}: cxr-train keeps a patient's films on one side "
                "of the split" if patient_column(columns) else ""))
+
+
+def _line(values: list[str]) -> str:
+    """One line of MANIFEST.csv, safe to open in a spreadsheet: a cell it would run as a formula (ieee8023's
+    clinical_notes, a public sheet's cell '=HYPERLINK(...)') written with an apostrophe before it, which spreadsheets
+    hide and train.manifest's reader takes off (a plain number, -1, stays one); a cell holding ';' quoted, where
+    Excel's list separator is ';' and would split it into a cell the guard never saw (edge.spreadsheet)."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator=";\n").writerow([formula_guarded(v) for v in values])
+    return text.getvalue()[:-2] + "\n"
 
 
 def _rows_without_file(path: Path, columns: list[str]) -> int:
