@@ -33,7 +33,7 @@ def csv_layout(start: bytes | None, labels: list[str], explained: bool, stamped:
             raise
     header_says, model = layout
     missing = " and ".join(c for c, kept in (("header_says", header_says), ("model_sha256", model)) if not kept)
-    release = "0.54.0" if header_says else "0.44.0"
+    release = "0.53.0" if header_says else "0.44.0"
     words = [f"note: standard output's file has the CSV columns of {release} and earlier, without {missing}: its rows "
              "keep them, never two layouts under one header"]
     if not header_says:

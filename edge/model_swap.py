@@ -2,7 +2,7 @@
 
 A watch reads its model once, at the start, and answers every film with it for months. Rolling out a new
 model (a copy renamed over ``--model``'s path, or a plain ``cp`` onto it) changes nothing until the watch
-restarts, and 0.54.0 and older said nothing: the fleet's operator, having copied the new file, saw the watch go
+restarts, and 0.53.0 and older said nothing: the fleet's operator, having copied the new file, saw the watch go
 on answering, with the old model's ``model_sha256`` in the JSON log and no model named at all in a text or CSV
 log. A file cut short or emptied by the copy went unseen the same way, until the next restart (a reboot, a
 power cut) failed with exit code 2. So each poll stats the file (one stat), and once a changed file has stayed

@@ -103,7 +103,7 @@ def csv_columns(labels: list[str], explained: bool = False, stamped: bool = Fals
                 model: bool = True) -> list[str]:
     """The CSV's header row. Columns are only ever added at the end, so that readers by position keep working.
     ``header_says``: why a DICOM film's header flags it (added after 0.44.0); ``model``: the last column,
-    model_sha256, the model file that answered (added after 0.54.0): a log an older release began, appended to,
+    model_sha256, the model file that answered (added after 0.53.0): a log an older release began, appended to,
     keeps its columns (edge.log_file.older_columns)."""
     return ["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
             *(["map", "evidence_at_border", "map_error"] if explained else []), "rule", *(["time"] if stamped else []),

@@ -95,7 +95,7 @@ def test_a_log_an_older_release_began_is_appended_to_in_its_own_columns(older, w
     assert len(rows) == 2 + len(films) and all(len(r) == width for r in rows)
     assert digest not in text
     missing = "header_says and model_sha256" if width == 9 else "model_sha256"
-    assert (f"edge-classify: note: standard output's file has the CSV columns of {'0.44.0' if width == 9 else '0.54.0'} "
+    assert (f"edge-classify: note: standard output's file has the CSV columns of {'0.44.0' if width == 9 else '0.53.0'} "
             f"and earlier, without {missing}: its rows keep them") in err
     assert f"they name no model: {model} (SHA-256 {digest}) answers them; a new file gets the column" in err
 

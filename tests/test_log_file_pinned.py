@@ -74,7 +74,7 @@ def test_an_older_releases_header_is_told_from_another_header():
     assert older_columns(b"file,label,probability,p_A,p_B,atypical,error,rule\n", HEADER) is None
     assert older_columns(b"file,label,probability,p_COVID,p_Normal,atypical,error,rule,model_sha256\n", HEADER) is None
     assert older_columns(older, OLDER + "\n") is None  # a header without the columns has no older form
-    assert older_columns(older, OLDER + ",header_says\n") == (False, False)  # 0.44.0's, under 0.54.0's columns
+    assert older_columns(older, OLDER + ",header_says\n") == (False, False)  # 0.44.0's, under 0.53.0's columns
     assert older_columns(None, HEADER) is None
     for start in (older, of_054):
         with pytest.raises(ValueError, match="holds answers with other columns"):
