@@ -50,12 +50,13 @@ def ends_in_decoder_fill(img: Image.Image) -> bool:
     if not (bottom == 128).all():
         return False
     # a film padded with grey 128 all round (a scanner's or a PACS export's border) ends in as many such rows as it
-    # begins with, a block row more at most: no fill (every cxr-dev film so padded and saved at quality 50 was refused
-    # as truncated). A fill runs from the cut down, far deeper than a grey band on top, a grey side or none; a side
-    # band alone runs down through the fill too, so it says nothing (session 70's review).
+    # begins with, give or take the blocks (8 rows; 16 where colour is subsampled) its edge falls in: no fill (every
+    # cxr-dev film so padded and saved at quality 50 was refused as truncated). A fill joins the bottom band and runs
+    # deeper: up to 0.54.0 one twice the top band's depth was still taken for padding, and a film that lost 40 rows
+    # under 32 rows of padding was labelled. A side band alone runs down through the fill too, so it says nothing.
     flat = (np.asarray(img.convert("L")) == 128).all(axis=1)
     top, low = _run(flat), _run(flat[::-1])
-    return not (top >= 8 and low <= 2 * top + 8)
+    return not (top >= 8 and low <= top + 16)
 
 
 def _run(flat: np.ndarray) -> int:
