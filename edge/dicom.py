@@ -31,7 +31,7 @@ from edge.dicom_start import HEAD_BYTES, dicom_start, is_dicom, not_a_film, star
 from edge.dicom_sign import sign_lie
 from edge.dicom_size import (check_codestream_size, check_decoded_size, check_inflated_size, check_native_length,
                              frames_no_number, header_int, many_values)
-from edge.dicom_luts import (by_stored_value, palette_problem, rescale_usable, sign_lut_descriptors, unblanked,
+from edge.dicom_luts import (by_stored_value, palette_problem, rescale_usable, sign_lut_descriptors, unblanked_counted,
                              window_usable)
 from edge.preprocess import OUT_OF_MEMORY, ImageError, first_line, short_of_memory
 from edge.wide_pixels import linear_to_uint8, row_steps
@@ -69,6 +69,12 @@ def dicom_to_gray(data: bytes | FilmBytes) -> np.ndarray:
     """A DICOM file's first frame as 8-bit grayscale, or an ImageError naming the cause. FilmBytes (edge.preprocess's)
     are dropped once pydicom has read the data set, which holds its own copy of the pixel data: a 72 MB film's
     file was held beside that copy and the decoded array."""
+    return dicom_counted(data)[0]
+
+
+def dicom_counted(data: bytes | FilmBytes) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`dicom_to_gray`, with the film's 256 per-level counts where its LUTs' blank test took them (a grey
+    film; None for a colour or palette one): edge.preprocess's checks take them rather than counting it again."""
     try:
         import pydicom  # noqa: F401
     except (ImportError, MemoryError, OSError) as e:
@@ -87,7 +93,7 @@ def dicom_to_gray(data: bytes | FilmBytes) -> np.ndarray:
         raise ImageError(OUT_OF_MEMORY if short_of_memory(e) else f"cannot decode DICOM ({_reason(e)})") from None
 
 
-def _to_gray(film: FilmBytes) -> np.ndarray:
+def _to_gray(film: FilmBytes) -> tuple[np.ndarray, np.ndarray | None]:
     import pydicom
     from pydicom.pixels import apply_color_lut
 
@@ -122,7 +128,7 @@ def _to_gray(film: FilmBytes) -> np.ndarray:
         gray = np.empty(arr.shape[:2], dtype=np.float64)
         for r in row_steps(arr):
             gray[r] = arr[r].astype(np.float64).mean(axis=-1)
-        return linear_to_uint8(gray)
+        return linear_to_uint8(gray), None
     if arr.ndim != 2:
         raise ImageError(f"cannot decode DICOM pixel data (an array of shape {arr.shape} is no single film)")
     if photometric != "PALETTE COLOR" and (why := sign_lie(arr, ds)):
@@ -132,7 +138,7 @@ def _to_gray(film: FilmBytes) -> np.ndarray:
             raise ImageError(f"cannot decode DICOM pixel data (palette indices of {arr.dtype.itemsize * 8} bits)")
         if why := palette_problem(ds):
             raise ImageError(why)
-        return by_stored_value(arr, lambda v: apply_color_lut(v, ds).astype(np.float64).mean(axis=-1), False)
+        return by_stored_value(arr, lambda v: apply_color_lut(v, ds).astype(np.float64).mean(axis=-1), False), None
     for names, usable in ((("WindowCenter", "WindowWidth"), window_usable(ds)),
                           (("RescaleSlope", "RescaleIntercept"), rescale_usable(ds))):
         if not usable:  # as if there were none, where pydicom would raise or blank the film
@@ -143,7 +149,7 @@ def _to_gray(film: FilmBytes) -> np.ndarray:
     # module pairs the two; some CR writers send it beside MONOCHROME2): either inverts, never both twice
     inverse = str(ds.get("PresentationLUTShape", "") or "").strip().upper() == "INVERSE"
     invert = photometric == "MONOCHROME1" or inverse
-    return unblanked(arr, ds, invert)  # padding (PixelPaddingValue) too: edge.dicom_luts.unpadded
+    return unblanked_counted(arr, ds, invert)  # padding (PixelPaddingValue) too: edge.dicom_luts.unpadded
 
 
 # The fewest bits a radiograph's grey levels are stored in: the DX image module's least Bits Stored (PS3.3 C.8.11.3);

@@ -34,7 +34,14 @@ def unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
     the stored values are what is left to classify. Padding (unpadded) is set for each try anew: set to the
     darkest value under a falling rescale (the film's highest stored value), it came out white once that
     rescale was dropped; and left out of the grey levels' range, as viewers leave it out of their windowing."""
-    img = None
+    return unblanked_counted(arr, ds, invert)[0]
+
+
+def unblanked_counted(arr: np.ndarray, ds, invert: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`unblanked`, with the returned film's 256 per-level counts (None where every stage failed): each try
+    is counted once, for its blank and posterised tests alike (each counted it up to 0.54.0), and the film's
+    counts go on to edge.preprocess's checks, which counted it a third time."""
+    img = counts = None
     padding = padding_of(arr, ds)
     for stage in ((),) + LUT_STAGES:
         present = [name for name in stage if name in ds]
@@ -44,20 +51,21 @@ def unblanked(arr: np.ndarray, ds, invert: bool) -> np.ndarray:
             delattr(ds, name)
         film, left_out = unpadded(arr, ds, invert, padding)
         img = _grey_film(film, ds, invert, left_out)
-        if img is not None and one_level_share(img) < BLANK_SHARE and not _posterised(img, film):
-            return img
-    return img if img is not None else np.zeros(arr.shape, dtype=np.uint8)
+        counts = None if img is None else value_counts(img, 0, 256)
+        if img is not None and one_level_share(img, counts) < BLANK_SHARE and not _posterised(counts, film):
+            return img, counts
+    return (img, counts) if img is not None else (np.zeros(arr.shape, dtype=np.uint8), None)
 
 
 # Fewer grey levels than FEW_LEVELS after the LUTs, from stored values of more, is a window too narrow to be one meant
 # for viewing: a Window Width of 1 (which DICOM allows) made a 12-bit film black and white, labelled as such.
 
 
-def _posterised(img: np.ndarray, arr: np.ndarray) -> bool:
-    """Whether the LUTs left ``img`` fewer than FEW_LEVELS grey levels where the stored values ``arr`` have more.
-    Counted a block at a time (value_counts): np.bincount of the whole film took an 8-byte copy of it, the peak
-    of a DICOM's decode (80 MiB for a 3000x3500 film)."""
-    levels = int(np.count_nonzero(value_counts(img, 0, 256)))
+def _posterised(counts: np.ndarray, arr: np.ndarray) -> bool:
+    """Whether the LUTs left a film of 256 per-level ``counts`` fewer than FEW_LEVELS grey levels where the stored
+    values ``arr`` have more. Counted a block at a time (value_counts): np.bincount of the whole film took an 8-byte
+    copy of it, the peak of a DICOM's decode (80 MiB for a 3000x3500 film)."""
+    levels = int(np.count_nonzero(counts))
     return levels < FEW_LEVELS and np.unique(arr).size > levels
 
 

@@ -45,7 +45,14 @@ DECODE_RULES = 4
 
 def preprocess_file(path: str | Path, config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
     """Read an image file and return the model input, uint8 of shape (size, size, channels)."""
-    gray, borders = _read(FilmBytes(read_image_file(path)), path)  # as preprocess_gray(load_grayscale(path), config)
+    gray, borders = read_film(FilmBytes(read_image_file(path)), path)  # as preprocess_gray(load_grayscale(path), config)
+    return bordered_input(gray, borders, config)
+
+
+def bordered_input(gray: np.ndarray, borders: tuple[int, int, int, int],
+                   config: PreprocessConfig = PreprocessConfig()) -> np.ndarray:
+    """preprocess_gray(gray, config) of a film whose uniform borders read_film found already (``borders``): the
+    same bytes, without finding them again (train.scan found them three times a film up to 0.54.0)."""
     return _model_input(inside_borders(gray, borders) if config.trim_borders else gray, config)
 
 
@@ -84,11 +91,12 @@ def load_grayscale(path: str | Path) -> np.ndarray:
 
 def load_bytes(data: bytes, path: str | Path = "") -> np.ndarray:
     """Decode a file's bytes (the name only hints at DICOM) to 8-bit grayscale (H, W)."""
-    return _read(data, path)[0]
+    return read_film(data, path)[0]
 
 
-def _read(data: bytes | FilmBytes, path: str | Path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """load_bytes's film and its uniform borders' widths (edge.borders_contrast.border_widths). Its grey levels are
+def read_film(data: bytes | FilmBytes, path: str | Path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """load_bytes's film and its uniform borders' widths (edge.borders_contrast.border_widths; bordered_input and
+    train.scan take them, never finding them again). Its grey levels are
     counted once, for the blank, grey-level and box checks alike, and its borders found once, for the box check and
     the model input alike: each took its own, two or three histograms and two trims a film up to 0.53.0.
     FilmBytes (preprocess_file's) are held by nothing else, so the decode drops them once it has the pixels."""
@@ -96,10 +104,10 @@ def _read(data: bytes | FilmBytes, path: str | Path) -> tuple[np.ndarray, tuple[
     del data
     if not film.size:
         raise ImageError("empty file (0 bytes)")
-    from edge.dicom import dicom_to_gray, is_dicom  # reading DICOM needs the optional extra (pydicom)
+    from edge.dicom import dicom_counted, is_dicom  # reading DICOM needs the optional extra (pydicom)
 
     dicom = is_dicom(film.data, Path(path))
-    gray, counts = (dicom_to_gray(film), None) if dicom else decode_counted(film)
+    gray, counts = dicom_counted(film) if dicom else decode_counted(film)
     if min(gray.shape) >= MIN_SIDE and counts is None:  # a smaller one is refused for its size, uncounted
         counts = value_counts(gray, 0, 256)
     check_size(gray, counts)

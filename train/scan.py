@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from edge.borders_contrast import trim_uniform_borders
-from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, first_line, load_bytes, preprocess_gray,
+from edge.borders_contrast import inside_borders
+from edge.preprocess import (OUT_OF_MEMORY, ImageError, PreprocessConfig, bordered_input, first_line, read_film,
                              read_image_file)
 from edge.runtime import usable_cores
 from train.audit import file_traits
@@ -82,15 +82,17 @@ def scan(data_dir: Path, items: list[Item], config: PreprocessConfig, progress: 
     with ``crops``, what the search for cropped and mirrored copies needs (train.crop_copies:
     10.7 KB and about 5 ms a film).
 
-    Unreadable files are skipped with their reason (one bad file does not stop training).
+    Unreadable files are skipped with their reason (one bad file does not stop training). A film's uniform borders
+    are found once, as edge.preprocess.read_film checks it, for its audit trait and its model input alike: up to
+    0.54.0 the two trimmed it again each (three border searches a film; benchmarks/scan_path.py).
     """
     def one(it: Item):
         path = film_file(data_dir, it.path)
         try:
             data = read_image_file(path)  # a broken link or a FIFO: a reason in words, never a hang
-            gray = load_bytes(data, path)
-            traits = {"source": it.source, **file_traits(data, gray, trim_uniform_borders(gray).shape)}
-            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), preprocess_gray(gray, config), traits,
+            gray, borders = read_film(data, path)  # its borders found once, as its checks read it (see scan's doc)
+            traits = {"source": it.source, **file_traits(data, gray, inside_borders(gray, borders).shape)}
+            return (hashlib.sha256(data).hexdigest(), *fingerprint(gray), bordered_input(gray, borders, config), traits,
                     copy_code(gray).hex(), crop_print(gray) if crops else (), is_synthetic_film(it.path, data))
         except (ImageError, OSError) as e:
             return str(e)

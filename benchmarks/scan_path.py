@@ -1,0 +1,95 @@
+"""train.scan.scan per film over a folder of films (cxr-dev): cxr-train's and cxr-convert's read of each film (its
+SHA-256, hashes, copy codes, audit traits, model input; with --crops, what the search for cropped copies needs) as
+train/scan.py reads now against an earlier revision's train/scan.py (default: cxr-edge 0.54.0's, which found a
+film's uniform borders three times: as edge.preprocess checked it, for its audit trait, and for its model input),
+and whether both give the same arrays and the same refusals for every film.
+
+The old module is git's copy of that revision's train/scan.py, run over today's helpers (edge.preprocess's
+load_bytes, preprocess_gray and trim_uniform_borders do what they did). Old and new alternate film by film, each
+first in turn, --repeat times; each film's time is its median. Prints a Markdown table: milliseconds per film (mean
+of the films' medians), new / old.
+
+    python benchmarks/scan_path.py [--films FOLDER (default: cxr-dev)] [--old 1bb1632] [--repeat 3] [--crops]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import train.scan as new  # noqa: E402
+from benchmarks.data_path import CXR_DEV  # noqa: E402
+from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
+from edge.preprocess import PreprocessConfig, load_grayscale  # noqa: E402
+from train.data import Item  # noqa: E402
+
+GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
+
+
+def old_module(rev: str) -> types.ModuleType:
+    src = subprocess.run(["git", "show", f"{rev}:train/scan.py"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    mod = sys.modules["old_scan"] = types.ModuleType("old_scan")  # a dataclass looks its module up
+    exec(compile(src, f"{rev}:train/scan.py", "exec"), mod.__dict__)
+    return mod
+
+
+def outputs(res) -> list:
+    """What a scan gives that a run keeps: the arrays, the items' hashes and copy codes, traits, refusals."""
+    return [res.x, res.dhash, res.thumbs, *res.crops, res.drawn, [(i.path, i.sha256, i.near) for i in res.items],
+            res.traits, res.skipped]
+
+
+def same(a: list, b: list) -> bool:
+    return all(np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(a, b, strict=True))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--films", type=Path, default=CXR_DEV)
+    ap.add_argument("--old", default="1bb1632", help="the revision whose train/scan.py is 'old'")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--crops", action="store_true", help="as cxr-train's first read (train.prepare), crop prints too")
+    args = ap.parse_args()
+    old = old_module(args.old)
+    config = PreprocessConfig()
+    films = sorted(p for p in args.films.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    rows: dict[str, list[tuple[float, float]]] = {}
+    equal = refused = 0
+    for path in films:
+        item = Item(path.relative_to(args.films).as_posix(), path.parent.name)
+        times: dict[bool, list[float]] = {False: [], True: []}
+        got: dict[bool, list] = {}
+        for i in range(args.repeat):  # alternated, and each first in turn: old, new, new, old, ...
+            for fn in (old, new)[:: 1 if i % 2 == 0 else -1]:
+                t = time.perf_counter()
+                res = fn.scan(args.films, [Item(item.path, item.label)], config, progress=False, crops=args.crops)
+                times[fn is new].append(1000 * (time.perf_counter() - t))
+                got[fn is new] = outputs(res)
+        equal += same(got[False], got[True])
+        refused += bool(got[True][-1])
+        side = 0 if got[True][-1] else max(load_grayscale(path).shape)
+        group = GROUPS[0] if side <= 256 else GROUPS[1] if side <= 1024 else GROUPS[2]
+        rows.setdefault(group, []).append((float(np.median(times[False])), float(np.median(times[True]))))
+    rows = {g: rows[g] for g in GROUPS if g in rows}
+    rows["all films"] = [t for group in list(rows.values()) for t in group]
+    print(f"{len(films)} films ({refused} refused), every output identical for {equal} of them "
+          f"({config.size} px, {config.channels} channel, crops {'on' if args.crops else 'off'})")
+    print("| films | n | scan, old ms | new ms | new / old |")
+    print("|---|---:|---:|---:|---:|")
+    for group, ts in rows.items():
+        o, n = (float(np.mean([t[i] for t in ts])) for i in (0, 1))
+        print(f"| {group} | {len(ts)} | {o:.2f} | {n:.2f} | {n / o:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
