@@ -24,12 +24,15 @@ from edge.cliutil import EXIT_PIPE_CLOSED
 from edge.controls import CONTROL
 from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from edge.output import said_name
+from train.class_folders import case_twins
 from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put, take_out_stale
 from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
+from train.label_spellings import first_spelling
 from train.manifest_text import decode
 from train.sheet_manifest import carried_columns, file_manifest
 from train.sheet_views import not_frontal, view_column
+from train.sheet_walk import sheet_folders
 from train.split_labels import split_column_problem
 from train.unlabelled_sheet import kaggle_sheet_words
 from train.side_file import SideFileError, read_side_file
@@ -111,13 +114,12 @@ def read_sheet(path: Path, file_column: str | None, label_column: str | None,
 def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], ...]:
     """Every file under ``root`` by its name, by its name in lower case (a sheet typed on Windows says P1.PNG
     for p1.png), and each film by its name without its image suffix in lower case (RSNA's patientId names
-    <id>.dcm), ``out`` left out: the films filed by an earlier run are no second film of each name."""
-    skip = os.path.realpath(out)
+    <id>.dcm), ``out`` left out: the films filed by an earlier run are no second film of each name. Linked folders are
+    searched, mask folders not (train.sheet_walk)."""
     index: dict[str, list[str]] = {}
     lower: dict[str, list[str]] = {}
     stems: dict[str, list[str]] = {}
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(folder, d)) != skip]
+    for folder, names in sheet_folders(root, out):  # links followed; masks passed over (train.sheet_walk)
         for name in names:
             index.setdefault(name, []).append(os.path.normpath(os.path.join(folder, name)))
             lower.setdefault(name.lower(), []).append(index[name][-1])
@@ -156,7 +158,7 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
     hold every film a row names (a row with no label, several, or one not known yet ('todo') too, and the films of
     ``dropped``, rows read_sheet left out: filed earlier, such a film is in no class now)."""
     filing, index, films = Filing(), film_index(root, out), {}
-    conflicting = set()
+    conflicting, spellings = set(), {}
     for value in dropped:
         if value and (film := _film(value, root, index, Filing())) is not None:
             filing.named.add(film)
@@ -174,6 +176,8 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
         folder = folder_name(label)
         if folder != label:
             filing.renamed[label] = folder
+        if (first := first_spelling(folder, spellings)) != folder:  # Normal and normal: one class (train.label_spellings)
+            filing.respelt[folder], folder = first, first
         if not value:
             filing.not_found.append("(empty)")
             continue
@@ -202,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     yet, 'todo'; another modality, CT; a lateral view; no film, .nii.gz: said, no failure), 1 where any row's film was
     not (not found, ambiguous, two labels, a file of its name there already, ...: said in the summary), filing stopped part way (a
     full disk: a script must not go on to train on part of the films) or OUT/MANIFEST.csv was not written (a
-    patient's films would be split apart), 2 where the sheet gives none."""
+    patient's films would be split apart) or labels told apart only by punctuation were filed (TB+, TB-: cxr-train
+    refuses them), 2 where the sheet gives none."""
     ap = argparse.ArgumentParser(prog="python -m train.file_by_label", description="Files the films a sheet of labels names in a folder per label, as cxr-train reads them: hard links "
                                              "(copies where the disk cannot link), nothing overwritten.",
                                  epilog="example: python -m train.file_by_label export/labels.csv "
@@ -255,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
         purpose = f" ({filing.on_purpose()} more left out on purpose, no failure)" if filing.on_purpose() else ""
         print(f"{left} of the sheet's rows or films not filed, each kind said above{purpose}: mend the sheet or the "
               "folders and run the same command again", file=sys.stderr)
+        return 1
+    if twins := case_twins(list(filing.filed)):  # COVID+ and COVID-: maybe two classes, so not merged; cxr-train refuses
+        print(f"class folders {', '.join(map(said_name, twins[0]))} are filed, but cxr-train takes them for one class "
+              "and refuses them: relabel them in the sheet as said above and run the same command again", file=sys.stderr)
         return 1
     return 0
 

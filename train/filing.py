@@ -25,6 +25,7 @@ class Filing:
     multi: list[str] = field(default_factory=list)  # rows with several labels, 'A|B'
     no_label: int = 0
     renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
+    respelt: dict[str, str] = field(default_factory=dict)  # normal -> Normal: the first row's spelling (train.label_spellings)
     kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
     stopped: str = ""  # why filing stopped part way (a full disk)
     named: set[str] = field(default_factory=set)  # every film a row names, filed or not (train.film_places)
@@ -61,6 +62,7 @@ def _some(names: list[str]) -> str:
 
 def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
     """The lines the command prints: what it filed where, then each kind of row it left out and why."""
+    from train.class_choice import twins_remedy
     from train.class_folders import case_twins
 
     total = sum(filing.filed.values())
@@ -105,6 +107,9 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
     for label, folder in sorted(filing.renamed.items())[:SHOWN]:
         lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
                      "in a folder's name)")
+    for folder, first in sorted(filing.respelt.items())[:SHOWN]:
+        lines.append(f"label {said_name(folder)} filed in {said_name(first)}, the first row's spelling: labels that "
+                     "differ only in case or spaces are one class to cxr-train, which refuses two folders for it")
     if filing.kept:
         lines.append(f"{len(filing.kept)} film(s) not filed, a file of that name not filed by this command being there "
                      f"already, with other bytes (not overwritten): {_some(filing.kept)}")
@@ -120,10 +125,10 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      f"gives them could not be taken out: {_some(filing.stale_left)}; remove them by hand")
     for twins in case_twins(list(filing.filed)):
         lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
-                     "them for one class and refuses them; move their films into one folder")
+                     f"them for one class and refuses their folders; in the sheet, {twins_remedy(twins)}")
     if filing.manifest:
         lines.append(filing.manifest)
-    if total:
+    if total and not filing.stopped:  # part of the films filed: no data folder to train on yet
         lines.append(f"then give {said_name(str(out))} as the data folder: "
                      f"{command_text('cxr-train', '--data', str(out), '--out', 'RUN')}, or to score a model on these "
                      f"films: {command_text('cxr-evaluate', 'MODEL', str(out))}")

@@ -1,0 +1,40 @@
+"""The folders under a sheet's folder that ``python -m train.file_by_label`` searches for the films its rows name
+(sheet_folders): linked sub-folders followed (a hospital's batch2 -> /mnt/store: os.walk does not follow links, so
+its films were 'no film found'), each real folder once, and a link that leads back up to the sheet's folder or
+above it never entered (a loop, or a whole disk). Mask folders are passed over by cxr-train's own rule
+(edge.mask_folders, train.class_folders.SKIP_DIRS): the Kaggle COVID-19 Radiography Database's CLASS/masks/X.png
+shares every name with CLASS/images/X.png, and every row was ambiguous. Hidden folders are passed over too."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from edge.mask_folders import is_mask_folder
+from train.class_folders import SKIP_DIRS
+
+
+def _above_or_at(outer: str, inner: str) -> bool:
+    """Whether real path ``outer`` is ``inner`` or a folder above it."""
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def sheet_folders(root: Path, out: Path) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its file names) for each folder under ``root`` that may hold the sheet's films, ``root`` first, in
+    a fixed order; ``out`` (the films an earlier run filed) left out, as are mask, hidden and system folders."""
+    top, skip = os.path.realpath(root), os.path.realpath(out)
+    seen = {top}
+
+    def walk_into(folder: str, name: str) -> bool:
+        if name.startswith(".") or name.lower() in SKIP_DIRS or is_mask_folder(name):
+            return False
+        real = os.path.realpath(folder)
+        if real in seen or real == skip or _above_or_at(real, top):  # a loop, or a link up to the sheet's folder
+            return False
+        seen.add(real)
+        return True
+
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        dirs[:] = [d for d in sorted(dirs) if walk_into(os.path.join(folder, d), d)]
+        yield folder, names
