@@ -4,7 +4,11 @@ mounts both (systemd's hybrid layout).
 
 cgroup v1 is still what Raspberry Pi OS Bullseye, older kernels and their Docker hosts run: `docker run --memory
 512m` there sets memory.limit_in_bytes alone, and the budget came from the host's MemAvailable: gigabytes free in a
-container of 512 MiB with 212 left.
+container of 512 MiB with 212 left. Used is what the kernel cannot hand back at once: memory.current (v2) or
+memory.usage_in_bytes (v1) less the page cache it drops first (inactive_file in memory.stat; v1's
+total_inactive_file, its cgroups below included), as the kubelet and `docker stats` count it. A service with
+MemoryMax=1G that had read many films showed memory.current near 1G, nearly all of it cache, and decoded its films
+one at a time.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ def _room_v2(folder: Path) -> int | None:
         limit = (folder / "memory.max").read_text().strip()
         if limit == "max":
             return None
-        return _left(int(limit), folder / "memory.current")
+        return _left(int(limit), folder / "memory.current", folder / "memory.stat", "inactive_file")
     except (OSError, ValueError):
         return None
 
@@ -70,11 +74,26 @@ def _room_v1(folder: Path) -> int | None:
         limit = int((folder / "memory.limit_in_bytes").read_text().strip())
         if limit >= V1_NO_LIMIT:
             return None
-        return _left(limit, folder / "memory.usage_in_bytes")
+        return _left(limit, folder / "memory.usage_in_bytes", folder / "memory.stat", "total_inactive_file")
     except (OSError, ValueError):
         return None
 
 
-def _left(limit: int, usage: Path) -> int:
-    """The limit less the usage; never below 0, however far over its limit a cgroup is."""
-    return max(0, limit - int(usage.read_text().strip()))
+def _left(limit: int, usage: Path, stat: Path, cache_key: str) -> int:
+    """The limit less the usage the kernel cannot drop at once (the usage less its inactive page cache); never
+    below 0, however far over its limit a cgroup is."""
+    used = max(0, int(usage.read_text().strip()) - _stat_value(stat, cache_key))
+    return max(0, limit - used)
+
+
+def _stat_value(stat: Path, key: str) -> int:
+    """A value of memory.stat ('inactive_file 123'); 0 where the file or the key is missing (the usage counted
+    whole, as before)."""
+    try:
+        for line in stat.read_text().splitlines():
+            fields = line.split()
+            if len(fields) == 2 and fields[0] == key:
+                return int(fields[1])
+    except (OSError, ValueError):
+        pass
+    return 0

@@ -1,5 +1,6 @@
 """The room a process's cgroups leave it (edge.cgroup_room), as edge.decode_budget.free_memory reads it: cgroup v1's
-limit was ignored (a container of 512 MiB on a v1 host was paced by the host's gigabytes free).
+limit was ignored (a container of 512 MiB on a v1 host was paced by the host's gigabytes free), and page cache the
+kernel drops first was counted as used (a MemoryMax=1G service that had read many films decoded one at a time).
 Read from /proc and /sys/fs/cgroup trees written to tmp_path as the kernel writes them."""
 
 from __future__ import annotations
@@ -72,6 +73,26 @@ def test_a_host_with_both_hierarchies_takes_the_smaller_room(tmp_path, v1_mib, v
     files = {**_v1("cxr", v1_mib[0] * MIB, v1_mib[1] * MIB),
              "cxr/memory.max": v2_mib[0] * MIB, "cxr/memory.current": v2_mib[1] * MIB}
     assert _free_mib(_board(tmp_path, "4:memory:/cxr\n0::/cxr\n", files)) == expected_mib
+
+
+def test_page_cache_the_kernel_drops_first_is_not_counted_as_used_v2(tmp_path):
+    """MemoryMax=1G on a service whose memory.current is 1000 MiB, 700 of it inactive file cache: 724 MiB free."""
+    stat = f"anon {280 * MIB}\nfile {720 * MIB}\nactive_file {20 * MIB}\ninactive_file {700 * MIB}\n"
+    files = {"system.slice/cxr.service/memory.max": 1024 * MIB, "system.slice/cxr.service/memory.current": 1000 * MIB,
+             "system.slice/cxr.service/memory.stat": stat}
+    assert _free_mib(_board(tmp_path, "0::/system.slice/cxr.service\n", files)) == 724  # was 24
+
+
+def test_page_cache_is_not_counted_as_used_v1_with_the_cgroups_below_included(tmp_path):
+    """v1's inactive_file is the cgroup's own pages alone; total_inactive_file counts those below it too."""
+    stat = f"cache {720 * MIB}\ninactive_file {10 * MIB}\ntotal_cache {720 * MIB}\ntotal_inactive_file {700 * MIB}\n"
+    board = _board(tmp_path, "4:memory:/docker/abc\n", _v1("docker/abc", 1024 * MIB, 1000 * MIB, stat))
+    assert _free_mib(board) == 724
+
+
+def test_a_stat_claiming_more_cache_than_is_used_leaves_the_whole_limit(tmp_path):
+    files = {"cxr/memory.max": 1024 * MIB, "cxr/memory.current": 100 * MIB, "cxr/memory.stat": f"inactive_file {MIB * 200}"}
+    assert _free_mib(_board(tmp_path, "0::/cxr\n", files)) == 1024
 
 
 def test_a_v1_path_climbing_out_of_the_mount_reads_its_root_alone(tmp_path):
