@@ -14,6 +14,8 @@ import stat
 import threading
 from pathlib import Path
 
+from edge.cgroup_room import cgroup_room
+
 # The share of the free memory that films being decoded may take together: the rest is the interpreter's, the
 # page cache's and the other services' on the device. An eighth keeps 6000x6000 16-bit films on a 4 GB Pi (3.5 GB
 # free) to two at a time (DICOMs, one), on a 1 GB Pi to one, while 8-bit films of 2500x2500 decode four at a time.
@@ -41,10 +43,11 @@ def may_start(in_flight: int, cost: int, budget: int | None) -> bool:
 
 def free_memory(proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
     """Bytes this process may still take: MemAvailable, or less where its cgroup or one above it (a container,
-    systemd's MemoryMax= on a service or its slice) allows less; None where neither can be read (not Linux). ``proc`` and ``cgroup_root``: where
-    those files are read (another folder in the tests, with the files of a given board)."""
+    systemd's MemoryMax= on a service or its slice; cgroup v2 or v1, edge.cgroup_room) allows less; None where
+    neither can be read (not Linux). ``proc`` and ``cgroup_root``: where those files are read (another folder in
+    the tests, with the files of a given board)."""
     free = _meminfo_available(proc)
-    room = _cgroup_room(proc, cgroup_root)
+    room = cgroup_room(proc, cgroup_root)
     known = [v for v in (free, room) if v is not None]
     return min(known) if known else None
 
@@ -135,34 +138,3 @@ def _meminfo_available(proc: str) -> int | None:
     except (OSError, ValueError, IndexError):
         pass
     return None
-
-
-def _cgroup_room(proc: str, cgroup_root: str) -> int | None:
-    """The least room (memory.max less memory.current, cgroup v2) of this process's cgroup and every cgroup above
-    it that has a limit: a systemd slice's MemoryMax=, or a container whose limit sits a level up, binds this
-    process as much as its own cgroup's does. None where none has a limit or none is read."""
-    try:
-        with open(os.path.join(proc, "self", "cgroup")) as f:
-            path = next((line.split(":", 2)[2].strip() for line in f if line.startswith("0::")), None)
-    except (OSError, IndexError, ValueError):  # a folder name not UTF-8: its room unknown, never an error
-        return None
-    if path is None:
-        return None
-    # '..' (a cgroup namespace shows the process's cgroup above its root) would walk out of cgroup_root: stop there
-    root, parts = Path(cgroup_root), [p for p in path.split("/") if p and p != "."]
-    if ".." in parts:
-        parts = []  # where the process's own cgroup lies is not known: the root's room alone
-    rooms = [_room(root.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1)]
-    known = [r for r in rooms if r is not None]
-    return min(known) if known else None
-
-
-def _room(folder: Path) -> int | None:
-    """memory.max less memory.current of one cgroup's folder (never below 0), None where it has no limit."""
-    try:
-        limit = (folder / "memory.max").read_text().strip()
-        if limit == "max":
-            return None
-        return max(0, int(limit) - int((folder / "memory.current").read_text().strip()))
-    except (OSError, ValueError):
-        return None

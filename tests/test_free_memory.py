@@ -46,10 +46,12 @@ def test_a_cgroup_limit_below_the_free_memory_is_what_is_free(tmp_path, limit_mi
     assert free_memory(*board) == expected_mib * MIB
 
 
-def test_a_cgroup_without_a_limit_or_of_cgroup_v1_leaves_memavailable(tmp_path):
+def test_a_cgroup_without_a_limit_leaves_memavailable(tmp_path):
+    """(cgroup v1's limits: tests/test_cgroup_room.py)"""
     from edge.decode_budget import free_memory
 
     assert free_memory(*_board(tmp_path / "v2", limit="max", current=10**12)) == 3500 * MIB
+    # a v1 line's folder holding v2's files (no v1 mount): nothing read as a limit
     assert free_memory(*_board(tmp_path / "v1", cgroup_line="1:memory:/user.slice", limit=str(MIB))) == 3500 * MIB
 
 

@@ -1,0 +1,99 @@
+"""The memory a process's cgroups still leave it: the least room (limit less used) of its cgroup and every one
+above it that has a limit, under cgroup v2 (memory.max) and cgroup v1 (memory.limit_in_bytes), both where a host
+mounts both (systemd's hybrid layout).
+
+cgroup v1 is still what Raspberry Pi OS Bullseye, older kernels and their Docker hosts run: `docker run --memory
+512m` there sets memory.limit_in_bytes alone, and the budget came from the host's MemAvailable: gigabytes free in a
+container of 512 MiB with 212 left. Used is what the kernel cannot hand back at once: memory.current (v2) or
+memory.usage_in_bytes (v1) less the page cache it drops first (inactive_file in memory.stat; v1's
+total_inactive_file, its cgroups below included), as the kubelet and `docker stats` count it. A service with
+MemoryMax=1G that had read many films showed memory.current near 1G, nearly all of it cache, and decoded its films
+one at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+# cgroup v1 writes 'no limit' as the most pages a counter holds times the page size: 9223372036854771712 on a 64-bit
+# kernel with 4 KiB pages (a little less with larger pages), 2^43 - 4096 on a 32-bit one (Raspberry Pi OS armhf).
+# A limit of 4 TiB or more is read as none (it is far above any board's memory, which bounds the room anyway).
+V1_NO_LIMIT = 2**42
+
+
+def cgroup_room(proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int | None:
+    """Bytes this process may still take before a cgroup's limit (a container's, systemd's MemoryMax= on its service
+    or slice) stops it: the least room over its cgroups, v2 and v1 alike, and those above them. None where none has
+    a limit or none can be read (not Linux, no cgroup files): the caller goes by MemAvailable alone."""
+    try:
+        with open(os.path.join(proc, "self", "cgroup")) as f:
+            lines = [line.rstrip("\n").split(":", 2) for line in f]
+    except (OSError, ValueError):  # a folder name not UTF-8: its room unknown, never an error
+        return None
+    root, rooms = Path(cgroup_root), []
+    for fields in lines:
+        if len(fields) != 3:
+            continue
+        hierarchy, controllers, path = fields
+        if hierarchy == "0" and not controllers:  # '0::/path': the v2 hierarchy, at the root of the mount
+            rooms += _rooms(root, path, _room_v2)
+        elif "memory" in controllers.split(","):  # 'N:memory:/path' (or memory mounted with others): v1's own mount
+            rooms += _rooms(root / "memory", path, _room_v1)
+    known = [r for r in rooms if r is not None]
+    return min(known) if known else None
+
+
+def _rooms(mount: Path, path: str, room: Callable[[Path], int | None]) -> list[int | None]:
+    """The room of the process's cgroup folder under ``mount`` and of each folder above it, up to the mount's root.
+    Where the process's folder is not under the mount, the root's room alone: a cgroup namespace shows the cgroup
+    above its root ('..'), and a container without one names the host's folder (/docker/ID) where its mount's root
+    is its own cgroup; '..' would also walk out of the mount."""
+    parts = [p for p in path.strip().split("/") if p and p != "."]
+    if ".." in parts or not mount.joinpath(*parts).is_dir():
+        parts = []
+    return [room(mount.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1)]
+
+
+def _room_v2(folder: Path) -> int | None:
+    """memory.max less what is used in one v2 cgroup's folder; None where it has no limit ('max') or none is read."""
+    try:
+        limit = (folder / "memory.max").read_text().strip()
+        if limit == "max":
+            return None
+        return _left(int(limit), folder / "memory.current", folder / "memory.stat", "inactive_file")
+    except (OSError, ValueError):
+        return None
+
+
+def _room_v1(folder: Path) -> int | None:
+    """memory.limit_in_bytes less what is used in one v1 cgroup's folder; None where it has no limit or none is
+    read."""
+    try:
+        limit = int((folder / "memory.limit_in_bytes").read_text().strip())
+        if limit >= V1_NO_LIMIT:
+            return None
+        return _left(limit, folder / "memory.usage_in_bytes", folder / "memory.stat", "total_inactive_file")
+    except (OSError, ValueError):
+        return None
+
+
+def _left(limit: int, usage: Path, stat: Path, cache_key: str) -> int:
+    """The limit less the usage the kernel cannot drop at once (the usage less its inactive page cache); never
+    below 0, however far over its limit a cgroup is."""
+    used = max(0, int(usage.read_text().strip()) - _stat_value(stat, cache_key))
+    return max(0, limit - used)
+
+
+def _stat_value(stat: Path, key: str) -> int:
+    """A value of memory.stat ('inactive_file 123'); 0 where the file or the key is missing (the usage counted
+    whole, as before)."""
+    try:
+        for line in stat.read_text().splitlines():
+            fields = line.split()
+            if len(fields) == 2 and fields[0] == key:
+                return int(fields[1])
+    except (OSError, ValueError):
+        pass
+    return 0
