@@ -25,7 +25,8 @@ from edge.controls import CONTROL
 from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from edge.output import said_name
 from train.class_folders import case_twins
-from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put, take_out_stale
+from train.film_places import NO_LINKS, dest_names, file_films, put_film as _put
+from train.stale_films import take_out_stale
 from train.filing import Filing, summary
 from train.label_sheet import FILE_COLUMNS, LABEL_COLUMNS, column, sheet_rows, sorted_folder
 from train.label_spellings import first_spelling
@@ -240,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     films, filing = plan(rows, root, out, dropped)
     filing.other_modality, filing.other_view = other_modality, other_view or {}
     file_films(films, out, filing)
-    if not filing.stopped:
-        take_out_stale(films, out, root, filing)
+    take_out_stale(films, out, root, filing, {folder_name(label) for _, label in rows if label and "|" not in label
+                                              and label.casefold() not in PLACEHOLDERS})
     file_manifest(out, filing, others)
     lines = summary(filing, args.sheet, out)
     print("\n".join(lines))

@@ -33,6 +33,9 @@ class Filing:
     clashing: list[str] = field(default_factory=list)  # films two of which would take one name there: not filed
     moved: list[str] = field(default_factory=list)  # CLASS/FILM an earlier run filed that the sheet no longer gives
     stale_left: list[str] = field(default_factory=list)  # ... of them, ones that could not be taken out
+    unsure: list[str] = field(default_factory=list)  # ... files of the film's name left: not known to be its filing
+    made_now: set[str] = field(default_factory=set)  # films linked or copied by this run (train.stale_films records)
+    record_error: str = ""  # why OUT/.filed.csv was not written (train.filed_record)
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
     other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
     other_view: dict[str, int] = field(default_factory=dict)  # 'L' -> rows of its view column (train.sheet_views)
@@ -48,7 +51,8 @@ class Filing:
         purpose are none of them: a label not known yet (ieee8023's 'todo', which every copy of its sheet holds, so
         that it always exited 1), another modality, a lateral view, a file that is no film (:meth:`on_purpose`)."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
-                + len(self.kept) + len(self.clashing) + len(self.stale_left))
+                + len(self.kept) + len(self.clashing) + len(self.stale_left) + len(self.unsure)
+                + bool(self.record_error))
 
     def on_purpose(self) -> int:
         """Rows left out because they give no film of a class to file: said, and no failure (exit 0)."""
@@ -123,6 +127,14 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
     if filing.stale_left:
         lines.append(f"{len(filing.stale_left)} film(s) filed by an earlier run in a class folder the sheet no longer "
                      f"gives them could not be taken out: {_some(filing.stale_left)}; remove them by hand")
+    if filing.unsure:
+        lines.append(f"{len(filing.unsure)} file(s) of a film's name left in a class folder the sheet no longer gives it, "
+                     f"not known to be the film this command filed there (not in {said_name('.filed.csv')}, the record "
+                     "of what it filed, which 0.54.0 did not keep; or changed since it was filed; a copy is never taken out "
+                     f"unknown): {_some(filing.unsure)}; remove each by hand where it is the film's old filing")
+    if filing.record_error:
+        lines.append(f"the record of what was filed is not kept: {filing.record_error}; a label corrected later will "
+                     "leave the film in its old class")
     for twins in case_twins(list(filing.filed)):
         lines.append(f"labels {', '.join(map(said_name, twins))} differ only in case or punctuation: cxr-train takes "
                      f"them for one class and refuses their folders; in the sheet, {twins_remedy(twins)}")

@@ -1,6 +1,6 @@
 """Where train.file_by_label puts each film in OUT/LABEL/ and putting it there: the film's name in its class folder
-(names two films of the sheet share made apart), a hard link or copy never over a file there, and the films this
-command filed earlier in another class folder (a label corrected since) taken out of it."""
+(names two films of the sheet share made apart), and a hard link or copy never over a file there. The films this
+command filed earlier in another class folder (a label corrected since) are taken out by train.stale_films."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import errno
 import filecmp
 import os
 import shutil
-import stat
 
 from edge.output import said_name
 from train.filing import Filing
@@ -90,6 +89,7 @@ def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) ->
                     raise FileExistsError(errno.EEXIST, "there already")
                 put_film(film, dest, filing)
                 filing.made += 1
+                filing.made_now.add(film)
             except FileExistsError:  # there before, or made meanwhile by a second run at once
                 if not _alike(film, dest):
                     filing.kept.append(os.path.join(folder, name))
@@ -99,72 +99,4 @@ def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) ->
             break
         filing.filed[folder] = filing.filed.get(folder, 0) + 1
         filing.placed[film] = f"{folder}/{name}"
-    return filing
-
-
-def _folder(path: str) -> str:
-    """The folder ``path`` lies in, absolute, however it was given (the sheet's cells and OUT each their own way)."""
-    return os.path.realpath(os.path.dirname(os.path.abspath(path)))
-
-
-def _out_files(out: str | os.PathLike) -> tuple[dict[tuple[int, int], list[str]], dict[str, list[str]]]:
-    """The plain files directly in OUT's class folders, by (device, inode) and by name in any case."""
-    by_inode: dict[tuple[int, int], list[str]] = {}
-    by_name: dict[str, list[str]] = {}
-    try:
-        folders = [e.path for e in os.scandir(out) if e.is_dir(follow_symlinks=False)]
-    except OSError:
-        return by_inode, by_name
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            if stat.S_ISREG(st.st_mode):
-                by_inode.setdefault((st.st_dev, st.st_ino), []).append(entry.path)
-                by_name.setdefault(entry.name.casefold(), []).append(entry.path)
-    return by_inode, by_name
-
-
-def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os.PathLike, filing: Filing) -> Filing:
-    """Each film the sheet names (filing.named) taken out of the class folders of ``out`` it is not filed in now.
-
-    A label corrected after a run left the film in its old class too (the same inode in both), and the counts
-    said did not match the folders: cxr-train would read the film as of both classes. What is taken out is only
-    what this command leaves there, judged safely: a hard link to the film (the same file: removing it removes a
-    second name, the film stays under the sheet's folder), or a file of the name this command gives the film with
-    the film's very bytes (a copy where the disk refused links: the bytes stay in the film). A file of another
-    content is never touched, nor is a film the sheet does not name (another sheet's, filed into the same OUT), nor
-    any file in a folder that holds the sheet's films themselves: given OUT the folder above the sheet's, the films
-    in the sheet's folder, each the same file as its new link, were taken out as stale (moved, not filed); nor the
-    film itself where the sheet names it by a symbolic link into OUT (taken out as its own stale copy, its only
-    bytes were lost)."""
-    placed = {os.path.normpath(os.path.join(out, folder, filing.names.get(f, os.path.basename(f))))
-              for f, folder in films.items()}
-    sources = {_folder(f) for f in filing.named}
-    by_inode, by_name = _out_files(out)
-    for film in sorted(filing.named):
-        try:
-            st = os.stat(film)
-        except OSError:
-            continue
-        itself = os.path.realpath(film)  # a film given by a symbolic link into OUT is that file: never spare
-        there = set(by_inode.get((st.st_dev, st.st_ino), []))
-        for name in {os.path.basename(film), joined_name(film, str(root))}:
-            there.update(by_name.get(name.casefold(), []))
-        for path in sorted(p for p in there if os.path.normpath(p) not in placed and _folder(p) not in sources
-                           and os.path.realpath(p) != itself):
-            where = os.path.relpath(path, out)
-            try:
-                if _alike(film, path):
-                    os.remove(path)
-                    filing.moved.append(where)
-                    filing.moved_to[where] = film
-            except OSError:
-                filing.stale_left.append(where)
     return filing

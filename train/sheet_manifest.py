@@ -62,9 +62,10 @@ def carried_columns(header: list[str], body: list[list[str]], file_index: int, l
 
 
 def _merged(old_columns: list[str], old_rows: ManifestRows, new: dict[str, dict[str, str]],
-            moved: dict[str, str]) -> tuple[list[str], list[dict[str, str]]]:
+            moved: dict[str, str], gone: set[str] = frozenset()) -> tuple[list[str], list[dict[str, str]]]:
     """(columns, rows) of the manifest: the old one's rows in their order (those of films taken out of a class
-    under their new path), each film this run filed given its sheet values, then those it had no row for."""
+    under their new path, those of ``gone``, taken out and filed nowhere, left out), each film this run filed given
+    its sheet values, then those it had no row for."""
     file_column = next((c for c in old_columns if c.lower() == FILE), FILE)
     names = {c.casefold(): c for c in reversed(old_columns)}  # 'Scanner' in the sheet is the manifest's 'scanner'
     if (patient := patient_column(old_columns)) is not None:
@@ -72,6 +73,8 @@ def _merged(old_columns: list[str], old_rows: ManifestRows, new: dict[str, dict[
     columns = list(dict.fromkeys(old_columns or [FILE]))
     rows: dict[str, dict[str, str]] = {}
     for key, row in old_rows.items():
+        if key in gone:
+            continue  # its film was taken out and filed nowhere: cxr-train warned of a row naming no film
         kept = rows.setdefault(moved.get(key, key), {})
         kept.update({c: v for c, v in row.items() if c != file_column and not kept.get(c)})
     for key in sorted(new):
@@ -87,10 +90,12 @@ def _merged(old_columns: list[str], old_rows: ManifestRows, new: dict[str, dict[
     return columns, [{file_column: key, **row} for key, row in rows.items()]
 
 
-def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved: dict[str, str]) -> str:
+def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved: dict[str, str],
+                   gone: list[str] | tuple[str, ...] = ()) -> str:
     """Write ``out``/MANIFEST.csv with ``new`` (each filed film's path in OUT -> the sheet's other columns) merged
-    into the one there (``moved``: the old path of each film this run took out of a class -> its new path), as one
-    atomic replace; the line that says what it holds. Raises ManifestError where the one there cannot be merged."""
+    into the one there (``moved``: the old path of each film this run took out of a class -> its new path; ``gone``:
+    the paths of films it took out and filed nowhere, whose rows are dropped), as one atomic replace; the line that
+    says what it holds. Raises ManifestError where the one there cannot be merged."""
     twice: list[str] = []
     old_columns, old_rows = read_manifest(out, twice)
     path = manifest_path(out) or Path(out) / "MANIFEST.csv"
@@ -105,19 +110,21 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
         raise ManifestError(f"{said_name(str(path))} has {blank} row(s) with values but no 'file' (a note under the "
                             "table?): rewritten, they would be lost; move them out of it")
     moved = {manifest_key(k): v for k, v in moved.items() if manifest_key(k) in old_rows}
-    if not any(new.values()) and not moved:
+    dropped = {k for k in map(manifest_key, gone) if k in old_rows}
+    if not any(new.values()) and not moved and not dropped:
         return ""  # nothing of this sheet's for it to hold: left as it is
-    columns, rows = _merged(old_columns, old_rows, new, moved)
+    columns, rows = _merged(old_columns, old_rows, new, moved, dropped)
     write_text(path, "".join(_line(values) for values in [columns, *([row.get(c, "") for c in columns] for row in rows)]))
+    left = f", {len(dropped)} row(s) of films taken out and filed nowhere dropped" if dropped else ""
     if not any(new.values()):
-        return f"updated {said_name(str(path))}: {len(moved)} film(s) moved to another class keep their rows there"
+        return f"updated {said_name(str(path))}: {len(moved)} film(s) moved to another class keep their rows there{left}"
     others = [c for c in columns if c.lower() != FILE]
     kept = len(rows) - len(new)
     shown = ", ".join(map(said_name, others[:8])) + (", ..." if len(others) > 8 else "")
     return (f"wrote {said_name(str(path))}: {len(new)} film{'s' * (len(new) != 1)} with the sheet's other columns"
             f" ({shown or 'none'})" + (f", {kept} other row{'s' * (kept != 1)} kept" if kept else "")
             + (f"; each film's patient in {patient_column(columns)!r}: cxr-train keeps a patient's films on one side "
-               "of the split" if patient_column(columns) else ""))
+               "of the split" if patient_column(columns) else "") + left)
 
 
 def _line(values: list[str]) -> str:
@@ -146,12 +153,13 @@ def file_manifest(out: str | os.PathLike, filing: Filing, others: list[dict[str,
     written, or why not, in filing.manifest and filing.manifest_error. A sheet of file and label alone adds no rows:
     a row without a patient would hide the patient a DICOM film's header names (train.patients)."""
     moved = {where: filing.placed[film] for where, film in filing.moved_to.items() if film in filing.placed}
-    if not filing.placed or not (any(others) or (moved and manifest_path(out) is not None)):
+    gone = sorted(where for where, film in filing.moved_to.items() if film not in filing.placed)
+    if not filing.placed or not (any(others) or ((moved or gone) and manifest_path(out) is not None)):
         return filing
     new = {manifest_key(rel): others[filing.row_of[film]] if film in filing.row_of else {}
            for film, rel in filing.placed.items()}
     try:
-        filing.manifest = write_manifest(out, new, moved)
+        filing.manifest = write_manifest(out, new, moved, gone)
     except ManifestError as e:
         filing.manifest_error = str(e)
     except OSError as e:

@@ -1,0 +1,127 @@
+"""A film that train.file_by_label filed in a class folder the sheet no longer gives it (a label corrected, a row now
+'todo' or CT) taken out of that folder, and OUT/.filed.csv (train.filed_record) kept in step with what is filed.
+
+Only what the record says this command filed from that very film, and is still the file it filed, is taken out: a
+backup copy of the export in OUT, or another hospital's film of the same name and bytes, is never the film's filing.
+An OUT filed by 0.54.0 or earlier has no record: there only what is certainly the film's own second name is taken
+out (a hard link sharing its inode, a symbolic link to it) and only in a class folder of the sheet's labels; a file
+of the film's name there that is neither (a copy, or the film's old bytes before a re-export) is left and said.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from edge.output import said_name
+from train.filed_record import RECORD, Filed, filed_now, read_record, still_filed, write_record
+from train.filing import Filing
+
+
+def _folder(path: str) -> str:
+    """The folder ``path`` lies in, absolute, however it was given (the sheet's cells and OUT each their own way)."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(path)))
+
+
+def _remove(out: str | os.PathLike, rel: str, film: str, filing: Filing) -> bool:
+    try:
+        os.remove(os.path.join(out, rel))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        filing.stale_left.append(rel)
+        return False
+    filing.moved.append(rel)
+    filing.moved_to[rel] = film
+    return True
+
+
+def _spared(path: str, itself: str, sources: set[str]) -> bool:
+    """Never taken out: a file in a folder holding the sheet's films (OUT given as the folder above the sheet's: each
+    film is the same file as its link), or the film itself (the sheet names it by a symbolic link into OUT)."""
+    return _folder(path) in sources or (os.path.realpath(path) == itself and not os.path.islink(path))
+
+
+def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
+               sources: set[str]) -> None:
+    mine = {os.path.realpath(f): f for f in filing.named}
+    for rel, entry in sorted(record.items()):
+        film = mine.get(entry.film)
+        if film is None or rel in placed or _spared(os.path.join(out, rel), entry.film, sources):
+            continue  # another sheet's film, or filed there now
+        there = still_filed(out, rel, entry)
+        if there is None or (there and _remove(out, rel, film, filing)):
+            del record[rel]
+        elif not there:
+            filing.unsure.append(rel)  # rewritten or replaced since it was filed: not known to be the film's
+
+
+def _class_files(out: str | os.PathLike, classes: set[str]) -> list[tuple[str, os.stat_result]]:
+    """(CLASS/NAME, its lstat) of each entry directly in OUT's folders of ``classes``."""
+    found = []
+    for folder in sorted(classes):
+        try:
+            entries = list(os.scandir(os.path.join(out, folder)))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                found.append((f"{folder}/{entry.name}", entry.stat(follow_symlinks=False)))
+            except OSError:
+                continue
+    return found
+
+
+def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, sources: set[str],
+                    classes: set[str]) -> None:
+    files = _class_files(out, classes)
+    for film in sorted(filing.named):
+        try:
+            st = os.stat(film)
+        except OSError:
+            continue
+        itself = os.path.realpath(film)
+        names = {os.path.basename(film).casefold(), filing.names.get(film, os.path.basename(film)).casefold()}
+        for rel, lst in files:
+            path = os.path.join(out, rel)
+            if rel in placed or _spared(path, itself, sources) or rel in filing.moved:
+                continue
+            link = stat.S_ISLNK(lst.st_mode) and os.path.realpath(path) == itself
+            same = stat.S_ISREG(lst.st_mode) and (lst.st_dev, lst.st_ino) == (st.st_dev, st.st_ino)
+            if link or same:
+                _remove(out, rel, film, filing)
+            elif rel.rsplit("/", 1)[1].casefold() in names and rel not in filing.unsure:
+                filing.unsure.append(rel)  # a copy, or the film's old bytes: not certainly this command's
+
+
+def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os.PathLike, filing: Filing,
+                   classes: set[str] | None = None) -> Filing:
+    """Each film the sheet names (filing.named) taken out of the class folders of ``out`` it is not filed in now,
+    where this command filed it there (OUT/.filed.csv), then the record written with what is filed now. Run after a
+    filing stopped part way too, taking nothing out then: a copy made before the stop and not recorded would never
+    be taken out. ``classes``: the class folders of the sheet's labels, where an OUT without a record is looked in."""
+    record = read_record(out)
+    placed = {filing.placed.get(f, f"{c}/{filing.names.get(f, os.path.basename(f))}") for f, c in films.items()}
+    if not filing.stopped:
+        sources = {_folder(f) for f in filing.named}
+        if record is not None:
+            _by_record(record, placed, out, filing, sources)
+        else:
+            _without_record(placed, out, filing, sources, set(classes or ()) | set(films.values()))
+    record = record or {}
+    for rel in [r for r, e in record.items() if still_filed(out, r, e) is None]:
+        del record[rel]  # removed by hand since
+    for film, rel in filing.placed.items():
+        if (old := record.get(rel)) is not None and still_filed(out, rel, old):
+            continue  # this film's filing from before, or another film's of the same bytes there first
+        entry = filed_now(out, rel, film)
+        if entry is not None and (film in filing.made_now or entry.how == "link"):
+            record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
+        else:
+            record.pop(rel, None)
+    if record or os.path.lexists(os.path.join(out, RECORD)):
+        try:
+            write_record(out, record)
+        except OSError as e:
+            filing.record_error = f"{said_name(os.path.join(out, RECORD))} cannot be written: {e.strerror or e}"
+    return filing
