@@ -111,16 +111,16 @@ def _film_lookup_codes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] 
     """(the code of the film with its uniform borders trimmed, as preprocessing trims them: (0, CODE)
     where it has none; train.crop_copies.lookup_codes). A film padded to a square or given a border
     is the model's very input, yet its own code is another: the stored codes stay as they were."""
-    from edge.borders_contrast import trim_uniform_borders
-    from edge.preprocess import ImageError, load_bytes
+    from edge.borders_contrast import inside_borders
+    from edge.preprocess import ImageError, read_film
     from train.crop_copies import lookup_codes
     from train.hygiene import copy_code
 
     try:
-        gray = load_bytes(path.read_bytes(), path)
+        gray, borders = read_film(path.read_bytes(), path)  # its borders as its checks found them: found once
     except (OSError, ImageError):
         return None  # unreadable now: scored as it is, as the rest of the check does
-    trimmed = trim_uniform_borders(gray)
+    trimmed = inside_borders(gray, borders)
     padded = (np.frombuffer(copy_code(trimmed), np.uint8)[None] if trimmed.shape != gray.shape
               else np.empty((0, CODE), np.uint8))
     return (padded, *lookup_codes(gray))
