@@ -22,7 +22,7 @@ from edge.input_order import Placed, in_input_order
 from edge.flagged_once import FlaggedOnce
 from edge.frames import frames_words
 from edge.model_notes import flagged_too, say
-from edge.answer_model import model_digest, model_file as watched_model, model_named
+from edge.answer_model import model_digest, model_file as watched_model, model_named, model_path, say_model
 from edge.csv_layout import CsvLayout, csv_layout
 from edge.log_file import other_format
 from edge.output import rule_caption, said_name, shown, writer_for
@@ -74,9 +74,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
                 raise fail("edge-classify", str(e))
             if layout.note:
                 say(layout.note)
-        json_model = how.model_id[0] if how.model_id else None  # --json: a watch's answers name it
         return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
-                          header=layout.header, written=written, model_sha256=digest if how.fmt == "csv" else json_model,
+                          header=layout.header, written=written, model_sha256=digest, model=model_path(m),
                           synthetic=bool(m.meta.get("synthetic_data")), header_says=layout.header_says,
                           model_column=layout.model)
 
@@ -139,7 +138,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
 
             how = replace(how, answered=as_watched(how.answered, [str(f) for f in watcher.folders]))
         watcher.skip = skip = None if how.answered is None else Skip(how.answered, how.model_id)
-    digest = model_digest(m, how.model_id, how.watch or how.fmt == "csv")
+    digest = model_digest(m, how.model_id)  # of the bytes loaded: never the path hashed again (a rollout's new file)
     writer = _writer(m, how, paths, None if watcher is None else watcher.written, digest)
     total, recent = Tally(retries=how.watch), Tally()  # recent: the films since the last --tally-every line of a watch
     sent: list[tuple] = []  # a batch's answers written to the stream, as Tally.add counts them: a stop's count (a
@@ -202,8 +201,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         for a in images:
             given.setdefault(Path(a), a)
         say(f"watching {', '.join(said_name(given[f]) for f in watcher.folders)} every {how.interval:g} s (films already there first); Ctrl-C stops")
-        if named := model_named(m, digest):  # a journal read after a rollout tells which model each run answered with
-            say(f"answering with {named}")
+        say_model(m, digest, how.fmt, watch=True)  # a journal read after a rollout tells which model each run answered with
         from edge import watch_timing
         from edge.watch_stuck import StillChanging
 
@@ -247,6 +245,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
     else:
         from edge.interrupts import sigterm_as_interrupt
 
+        say_model(m, digest, how.fmt, watch=False)  # text answers name no model: said once, before the first
         try:
             with sigterm_as_interrupt():  # ended as Ctrl-C ends it: said (edge.stopped_batch), and no half-written map
                 emit(in_input_order(classify_files(m, paths, how.threads, keep_inputs=keep,

@@ -73,12 +73,12 @@ def main(
                                                        "top_k (with --top-k above 1), frames (a file of several frames, not all the same: "
                                                        "how many; frame 1 is what was classified), map, evidence_at_border (null: "
                                                        "no evidence found) and covered_probability, or map_error (with "
-                                                       "--explain), time, written and model_sha256 (with --watch; "
-                                                       "--skip-answered reads them), file_bytes (a name that is not UTF-8: its bytes "
+                                                       "--explain), time and written (with --watch; "
+                                                       "--skip-answered reads them), model and model_sha256 (the model file's path and SHA-256), file_bytes (a name that is not UTF-8: its bytes "
                                                        "in base64)} or {file, error, time and written with --watch, "
                                                        "file_bytes, and atypical: true for a film refused by "
                                                        "--refuse-atypical, with header_says where its DICOM header refused it, "
-                                                       "and model_sha256 with --watch}."),
+                                                       "and model, model_sha256 for such a refusal}."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class (the numbers --json gives), "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, evidence_at_border "
                                                      "and map_error, and rule (e.g. COVID>=0.3 where a threshold rule is in force, for "
@@ -110,7 +110,7 @@ def main(
                                                    "preprocess_input of MobileNet); --info says it. A cxr-convert file "
                                                    "refuses it: its metadata says its input."),
     info: bool = typer.Option(False, "--info", help="Print what the model file says about itself, as JSON (with --json: on one line), and exit "
-                                                    "(file_sha256: the whole file's SHA-256, the model_sha256 of --watch --json's answers; decision: the label rule it stores, null where none)."),
+                                                    "(file_sha256: the whole file's SHA-256, the model_sha256 of --json's answers; decision: the label rule it stores, null where none)."),
     card: bool = typer.Option(False, "--card", help="Print, for people, what the model file was trained and tested on and "
                                                     "how it scored (sensitivity and specificity per class with 95% "
                                                     "intervals, stored in it by cxr-convert), and exit."),
@@ -271,7 +271,7 @@ def main(
 
             if problem := maps_folder(explain, images, recursive or watch):  # once, not once per image
                 raise _fail(f"--explain {explain}: {problem}")
-        answered, skip_answered, model_id = earlier_answers(skip_answered, refuse_atypical, model,
+        answered, skip_answered, model_id = earlier_answers(skip_answered, refuse_atypical, m.file_sha256,
                                                             list(m.labels) if watch and json_out else None)
         interval = 2.0 if interval is None else interval
         tally_every = 100 if tally_every is None else tally_every

@@ -17,11 +17,13 @@ from edge.inputs import gather
 PROG = "edge-classify"
 
 
-def earlier_answers(logs: list[Path] | None, refuse_atypical: bool, model: Path,
+def earlier_answers(logs: list[Path] | None, refuse_atypical: bool, model_sha256: str,
                     labels: list[str] | None) -> tuple[dict | None, list[Path] | None, tuple[str, list[str]] | None]:
     """(what the logs answered, the logs read, the model id each answer names). ``logs``: --skip-answered's, None
-    where it was not given; ``labels``: the model's, given where a --watch --json names the file in each answer
-    (a log outlives its model), else None and no model id. Notes on stderr: logs not read, answers of another file."""
+    where it was not given; ``model_sha256``: the model file's as loaded (EdgeModel.file_sha256), never hashed from
+    its path again (a file copied over it since named the loaded model's answers); ``labels``: the model's, given
+    where a --watch --json names the file in each answer (a log outlives its model), else None and no model id.
+    Notes on stderr: logs not read, answers of another file."""
     answered = None
     if logs is not None:
         from edge.answered import answered_times, missing_logs
@@ -37,9 +39,9 @@ def earlier_answers(logs: list[Path] | None, refuse_atypical: bool, model: Path,
         logs = read  # [] where none was there: no log is named as read
     model_id = None
     if labels is not None:  # each answer names the file that gave it
-        from edge.answered import model_notes, model_sha256
+        from edge.answered import model_notes
 
-        model_id = (model_sha256(model), labels)
+        model_id = (model_sha256, labels)
         for note in model_notes(answered or {}, model_id, logs) if logs is not None else []:
             print(f"{PROG}: {note}", file=sys.stderr)
     return answered, logs, model_id

@@ -166,6 +166,17 @@ def field_problem(meta: dict[str, Any]) -> str | None:
 
 def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes]]:
     """Read a model file from disk; see :func:`split`."""
+    return _read(path, False)[:3]
+
+
+def read_digested(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes], str]:
+    """:func:`read`, and the whole file's SHA-256 (as sha256sum prints it) of the very bytes read: hashed again from
+    the path after the load, a file replaced in between (a rollout copying a new model in place) lent its digest to
+    the answers of the model loaded before it."""
+    return _read(path, True)
+
+
+def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes], str]:
     from edge.output import said_name  # a newline in the path forged a line of the error, an ESC ran on the terminal
 
     named = said_name(str(path))
@@ -179,7 +190,7 @@ def read(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, byte
     except OSError as e:
         raise ModelFileError(f"{named}: cannot read model file: {e.strerror or e}") from None
     try:
-        return split(data, Path(path).name)
+        return (*split(data, Path(path).name), hashlib.sha256(data).hexdigest() if digested else "")
     except ModelFileError as e:  # where two models are read (cxr-compare), which one
         raise ModelFileError(f"{named}: {e}") from None
 

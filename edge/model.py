@@ -16,7 +16,6 @@ import numpy as np
 from edge import metadata as md
 from edge.capped_repr import capped_text
 from edge.decision import stored_rule
-from edge.digest import file_sha256
 from edge.labels_given import check_label_names, check_renaming
 from edge.input_scale import PIXELS, fed_input, scale_problem
 from edge.model_graph import (dynamic_input, foreign_feed, final_op, input_range_note, input_range_problem, tensor_problem,
@@ -42,7 +41,8 @@ class EdgeModel:
         self.path = Path(path)
         # as messages name it: a newline in the path forged a line of the error, an ESC ran on the terminal
         self._named = said_name(str(self.path))
-        flatbuffer, meta, self.files = md.read(self.path)
+        # the whole file's SHA-256 of the bytes loaded (answers' model_sha256, --info's file_sha256): not of the path again
+        flatbuffer, meta, self.files, self.file_sha256 = md.read_digested(self.path)
         Interpreter, self.runtime = interpreter_class()
         if meta is None and not labels:  # before loading: a file cut short can crash the runtime outright
             raise ModelFileError(no_metadata(self._named))
@@ -245,7 +245,7 @@ class EdgeModel:
         """What the model says about itself, plus where it runs now."""
         return {
             "file": str(self.path),
-            "file_sha256": file_sha256(self.path),  # the whole file's: sha256sum's, a watch's answers' "model_sha256"
+            "file_sha256": self.file_sha256,  # the whole file's as loaded: sha256sum's, the answers' "model_sha256"
             "runtime": f"{self.runtime} {runtime_version(self.runtime)}",
             "input": {"shape": list(self.input_shape), "dtype": np.dtype(self._in["dtype"]).name},
             "selftest": has_selftest(self.files),

@@ -121,7 +121,7 @@ def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True,
                written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None,
-               synthetic: bool = False, header_says: bool = True, model_column: bool = True):
+               synthetic: bool = False, header_says: bool = True, model_column: bool = True, model: str | None = None):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
     ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
     a watch's log outlives its runs, and a film answered again after a restart must be told from a
@@ -132,7 +132,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     ("synthetic": true): a log line of the demo model's 'COVID 1.0' could be told from a real model's by its
     model_sha256 alone (hunt 58). ``header_says``, ``model_column``: the CSV's header_says and model_sha256 columns
     (csv_columns); the latter's ``model_sha256`` is given for every CSV, a watch's or a batch's: a fleet's CSV logs
-    name the model of each answer, as --watch --json's do, in full (sha256sum's and --info's file_sha256)."""
+    name the model of each answer, as --json's do, in full (sha256sum's and --info's file_sha256). ``model``: the
+    model file's path as given, which each JSON answer carries beside its model_sha256 (a batch's too: its
+    lines were kept and compared after a rollout with nothing naming the model that gave them)."""
     out = sys.stdout
 
     def at(r: Result, i: int, digits: int) -> float:  # class i's probability as shown: not across the rule
@@ -221,7 +223,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
             if written is not None and (stamp := written(r.file)) is not None:
                 rec["written"] = stamp
             if model_sha256 is not None and ("error" not in rec or rec.get("atypical")):  # a refusal, too, names the
-                rec["model_sha256"] = model_sha256  # file whose check refused it: --skip-answered skips it while both stay
+                if model is not None:  # file whose check refused it: --skip-answered skips it while both stay
+                    rec["model"] = model
+                rec["model_sha256"] = model_sha256
             print(json.dumps(texts(rec)), file=out)  # valid UTF-8 whatever the name (edge.names)
 
         return write_json

@@ -122,7 +122,7 @@ def test_a_model_given_as_a_fifo_is_not_opened_again_for_its_digest(tiny_run, tm
 
     os.mkfifo(Loaded.path)
     answer: list[str | None] = []
-    worker = threading.Thread(target=lambda: answer.append(model_digest(Loaded(), None, True)), daemon=True)
+    worker = threading.Thread(target=lambda: answer.append(model_digest(Loaded(), None)), daemon=True)
     worker.start()
     worker.join(20)
     if worker.is_alive():
