@@ -55,14 +55,24 @@ def summary_table(report: dict) -> list[str]:
             f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {m['tflite_bytes'] / 1024:,.0f} KiB | "
             f"{'—' if ratio is None else f'{ratio:.2f}'} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
-            f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
+            f"{_pts(d['accuracy_points'])} | " + " | ".join(_gap(d, c) for c in classes)
             + f" | {fixed(ag['class_agreement'], 1, 100)}% | {fixed(ag['max_abs_prob_error'])} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
+    if any(m.get("delta", {}).get("sensitivity_points_ci") for m in report["models"].values()):
+        lines += ["", "Δ sens.: the file's sensitivity minus Keras's on the same test films, in points, with its paired 95% "
+                  "interval (Newcombe's; cxr-compare gives the same on other films): the gate judges the point change "
+                  "alone, and the interval says how far these films leave the true change from it."]
     return lines
 
 
 def _pts(v) -> str:
     return "n/a" if v is None else f"{v:+.1f}"
+
+
+def _gap(delta: dict, c: str) -> str:
+    """A class's Δ sens. cell: '+0.0 (-10.2 to +10.2)' where the report holds its paired interval (earlier reports hold none)."""
+    ci = (delta.get("sensitivity_points_ci") or {}).get(c)
+    return _pts(delta["sensitivity_points"][c]) + (f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci else "")
 
 
 def refit_line(refit: dict) -> str:
