@@ -102,6 +102,16 @@ def _points(drop: float, limit: float) -> str:
     return f"{drop:.{digits}f}"
 
 
+def change_text(v: float | None, limit: float | None = None) -> str:
+    """A change in points as report.md's summary table writes it, '+0.0' or '-2.0'; a drop over ``limit`` with the
+    decimals that show it over ('-2.04' for a limit of 2): '-2.0' beside FAILED read as a file within the limit."""
+    if v is None:
+        return "n/a"
+    if limit is not None and -v > limit + 1e-9:
+        return "-" + _points(-v, limit)
+    return f"{v:+.1f}"
+
+
 def deltas(reference: dict, candidate: dict, scored: tuple | None = None) -> dict:
     """Change against the reference in points (candidate - reference) x 100; with ``scored`` (the test labels, the
     reference's and the candidate's probabilities), each class's sensitivity change with its paired 95% interval

@@ -5,7 +5,7 @@ models.<mode>.delta.sensitivity_points_ci and report.md's Δ sens. cells. Withou
 import numpy as np
 
 from convert.gap_intervals import sensitivity_gap_intervals
-from convert.gate import deltas
+from convert.gate import change_text, deltas, gate
 from convert.intervals import paired_difference
 from convert.quant_report import summary_table
 from convert.summary import summarize
@@ -60,3 +60,25 @@ def test_deltas_and_summary_table_carry_it():
     text = "\n".join(summary_table(report))
     assert f"-11.1 ({lo:+.1f} to {hi:+.1f})" in text
     assert "paired 95% interval" in text
+
+
+def test_a_drop_over_the_limit_reads_over_it():
+    """2 of 98 Normal films made wrong is a 2.04-point drop: over the default 2-point limit, so the gate fails, and the
+    Summary's cell read '-2.0' beside **FAILED**. It now shows the decimals that put it over."""
+    y = np.array([0] * 98 + [1] * 98)
+    ref_p = _probs(y)
+    new = y.copy()
+    new[98:100] = 0
+    new_p = _probs(new)
+    ref, cand = summarize(y, ref_p, CLASSES, n_boot=50), summarize(y, new_p, CLASSES, n_boot=50)
+    verdict = gate(ref, cand, max_drop=5.0, max_class_drop=2.0)
+    assert not verdict["passed"] and "Normal sensitivity fell 2.04 points" in verdict["reasons"][0]
+    report = {"classes": CLASSES, "gate": {"max_drop": 5.0, "max_class_drop": 2.0}, "models": {
+        "keras": {**ref, "size_bytes": 4096},
+        "int8": {**cand, "size_bytes": 2048, "tflite_bytes": 1024, "size_ratio_to_fp32": None,
+                 "delta": deltas(ref, cand), "agreement": {"class_agreement": 194 / 196, "max_abs_prob_error": 0.6},
+                 "gate": verdict}}}
+    row = next(line for line in summary_table(report) if line.startswith("| int8"))
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[7] == "-1.0" and cells[8] == "+0.0" and cells[9] == "-2.04" and "**FAILED**" in row
+    assert change_text(-2.0, 2.0) == "-2.0" and change_text(None) == "n/a" and change_text(0.5) == "+0.5"
