@@ -102,11 +102,28 @@ def _points(drop: float, limit: float) -> str:
     return f"{drop:.{digits}f}"
 
 
-def deltas(reference: dict, candidate: dict) -> dict:
-    """Change against the reference in points (candidate - reference) x 100."""
+def change_text(v: float | None, limit: float | None = None) -> str:
+    """A change in points as report.md's summary table writes it, '+0.0' or '-2.0'; a drop over ``limit`` with the
+    decimals that show it over ('-2.04' for a limit of 2): '-2.0' beside FAILED read as a file within the limit."""
+    if v is None:
+        return "n/a"
+    if limit is not None and -v > limit + 1e-9:
+        return "-" + _points(-v, limit)
+    return f"{v:+.1f}"
+
+
+def deltas(reference: dict, candidate: dict, scored: tuple | None = None) -> dict:
+    """Change against the reference in points (candidate - reference) x 100; with ``scored`` (the test labels, the
+    reference's and the candidate's probabilities), each class's sensitivity change with its paired 95% interval
+    (convert.gap_intervals), since a point change on few films says little of what quantization costs."""
     def pts(a, b):
         return None if a is None or b is None else round(100 * (b - a), 2)
 
+    paired = {}
+    if scored is not None:
+        from convert.gap_intervals import sensitivity_gap_intervals
+
+        paired = {"sensitivity_points_ci": sensitivity_gap_intervals(*scored, [r["class"] for r in reference["per_class"]])}
     return {
         "accuracy_points": pts(reference["accuracy"], candidate["accuracy"]),
         "balanced_accuracy_points": pts(reference["balanced_accuracy"], candidate["balanced_accuracy"]),
@@ -114,6 +131,7 @@ def deltas(reference: dict, candidate: dict) -> dict:
                                for r, c in zip(reference["per_class"], candidate["per_class"])},
         "specificity_points": {r["class"]: pts(r["specificity"], c["specificity"])
                                for r, c in zip(reference["per_class"], candidate["per_class"])},
+        **paired,
     }
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from convert import plots
 from convert.sensitivity_plot import sensitivity_bars
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
-from convert.gate import points_text
+from convert.gate import change_text, points_text
 from convert.occlusion_section import occlusion_section
 from convert.report import DISCLAIMER, provenance_section, write_report_json
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
@@ -36,7 +36,7 @@ from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, dup
 
 
 def summary_table(report: dict) -> list[str]:
-    classes = report["classes"]
+    classes, limits = report["classes"], report.get("gate") or {}
     lines = ["| model | file size | model size | vs fp32 | accuracy % (95% CI) | balanced acc. % (95% CI) | Δ acc. | "
              + " | ".join(f"Δ sens. {md_cell(c)}" for c in classes)
              + " | agreement | max probability change | invoke ms (1 / 2 threads) | gate |",
@@ -55,14 +55,21 @@ def summary_table(report: dict) -> list[str]:
             f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {m['tflite_bytes'] / 1024:,.0f} KiB | "
             f"{'—' if ratio is None else f'{ratio:.2f}'} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
-            f"{_pts(d['accuracy_points'])} | " + " | ".join(_pts(d["sensitivity_points"][c]) for c in classes)
+            f"{change_text(d['accuracy_points'], limits.get('max_drop'))} | "
+            + " | ".join(_gap(d, c, limits.get("max_class_drop")) for c in classes)
             + f" | {fixed(ag['class_agreement'], 1, 100)}% | {fixed(ag['max_abs_prob_error'])} | {lat_s} | "
             + ("pass" if m["gate"]["passed"] else "**FAILED**") + " |")
+    if any(m.get("delta", {}).get("sensitivity_points_ci") for m in report["models"].values()):
+        lines += ["", "Δ sens.: the file's sensitivity minus Keras's on the same test films, in points, with its paired 95% "
+                  "interval (Newcombe's; cxr-compare gives the same on other films): the gate judges the point change "
+                  "alone, and the interval says how far these films leave the true change from it."]
     return lines
 
 
-def _pts(v) -> str:
-    return "n/a" if v is None else f"{v:+.1f}"
+def _gap(delta: dict, c: str, limit: float | None = None) -> str:
+    """A class's Δ sens. cell: '+0.0 (-10.2 to +10.2)' where the report holds its paired interval (earlier reports hold none)."""
+    ci = (delta.get("sensitivity_points_ci") or {}).get(c)
+    return change_text(delta["sensitivity_points"][c], limit) + (f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci else "")
 
 
 def refit_line(refit: dict) -> str:

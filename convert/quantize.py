@@ -215,7 +215,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
                      "tflite_bytes": meta.get("tflite_bytes"), "tflite_sha256": meta.get("tflite_sha256"),
                      "head_refit": meta.get("head_refit"), "decision": None,  # null: no stored rule, as --info's
-                     "delta": deltas(reference, summary),
+                     "delta": deltas(reference, summary, (y_test, ref_probs, probs)),
                      "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                      "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
             if decision := as_stored_now(meta.get("decision")):  # in this version's shape, read once

@@ -1,0 +1,30 @@
+"""How sure the gate's per-class sensitivity change is: a paired 95% interval of each class's sensitivity, the .tflite
+file's minus the Keras model's, on the same test films (Newcombe's method 10, as cxr-compare gives it). report.md's
+"Δ sens." was a bare "+0.0" on 9 films a class, which read as "quantization cost nothing", where those films leave
+room for about 10 points either way; a ship decision on "within 1 point" needs the room as well as the point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.intervals import paired_difference
+
+
+def sensitivity_gap_intervals(y: np.ndarray, reference_probs: np.ndarray, probs: np.ndarray,
+                              classes: list[str]) -> dict[str, list[float] | None]:
+    """``<class>`` -> [low, high] of the file's sensitivity minus Keras's in percentage points (2 decimals), each
+    model labelling a film by its most probable class, as the gate's own figures do; None for a class with no test
+    film. Paired: a film both models get right or both miss narrows it, so it is what the flips leave open."""
+    y = np.asarray(y)
+    right_ref = np.asarray(reference_probs).argmax(1) == y
+    right_file = np.asarray(probs).argmax(1) == y
+    out: dict[str, list[float] | None] = {}
+    for k, c in enumerate(classes):
+        on = y == k
+        if not on.any():
+            out[c] = None
+            continue
+        a, b = right_ref[on], right_file[on]
+        lo, hi = paired_difference(int(np.sum(a & b)), int(np.sum(b & ~a)), int(np.sum(a & ~b)), int(np.sum(~a & ~b)))
+        out[c] = [round(100 * lo, 2), round(100 * hi, 2)]
+    return out
