@@ -159,13 +159,17 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
     hold every film a row names (a row with no label, several, or one not known yet ('todo') too, and the films of
     ``dropped``, rows read_sheet left out: filed earlier, such a film is in no class now)."""
     filing, index, films = Filing(), film_index(root, out), {}
-    conflicting, spellings = set(), {}
+    conflicting, spellings, by_real = set(), {}, {}
+
+    def one(film: str | None) -> str | None:  # one film reached by two links (a/p1.png, b/p1.png) is one film
+        return None if film is None else by_real.setdefault(os.path.realpath(film), film)
+
     for value in dropped:
-        if value and (film := _film(value, root, index, Filing())) is not None:
+        if value and (film := one(_film(value, root, index, Filing()))) is not None:
             filing.named.add(film)
     for k, (value, label) in enumerate(rows):
         if not label or "|" in label or label.casefold() in PLACEHOLDERS:
-            if value and (film := _film(value, root, index, Filing())) is not None:
+            if value and (film := one(_film(value, root, index, Filing()))) is not None:
                 filing.named.add(film)
             if label.casefold() in PLACEHOLDERS:
                 filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
@@ -182,7 +186,7 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
         if not value:
             filing.not_found.append("(empty)")
             continue
-        if (film := _film(value, root, index, filing)) is None:
+        if (film := one(_film(value, root, index, filing))) is None:
             continue
         if not is_image_name(os.path.basename(film)) and not may_be_dicom_name(os.path.basename(film)):
             filing.not_films.append(value)  # ieee8023's volumes/*.nii.gz: no film to file with the X-rays

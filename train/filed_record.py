@@ -6,10 +6,15 @@ copy of the export kept in OUT (export_backup/) was emptied on the first run, an
 OUT, each with an IM-0001.png of the same bytes, took each other's film out on every run. What it takes out now is
 only a path this record says it filed from that very film, whose file is still the one it filed: the same inode for
 a hard link; the same inode, size and modification time for a copy (a file put there since, or the copy rewritten,
-is another). A film whose bytes changed since (a hospital's re-export) has its old filing taken out all the same.
+is another). A film whose bytes changed since (a hospital's re-export) has its old hard link taken out all the
+same; a copy is taken out only while it holds the film's bytes (train.stale_films).
 
 One line a path: ``file`` (CLASS/NAME in OUT), ``film`` (the film's path from OUT, so that the two move together),
-``how`` (link or copy), ``device``, ``inode``, ``size``, ``mtime_ns``; written whole, as one atomic replace.
+``how`` (link or copy), ``device``, ``inode``, ``size``, ``mtime_ns``, ``film_path`` (the film's absolute path: OUT
+moved without the films leaves ``film`` leading nowhere); written whole, as one atomic replace. A record of 0.55.0
+has no ``film_path``. The record is a file a user can edit: a line whose ``file`` is not CLASS/NAME in a folder of
+OUT itself (``Normal/../../notes.txt``, a link out of OUT) is no filing of this command's, and is dropped on reading
+(a rerun removed the user's file it named); a record that cannot be read whole is RecordUnreadable, never replaced.
 """
 
 from __future__ import annotations
@@ -24,7 +29,12 @@ from pathlib import Path
 from edge.atomic import write_bytes
 
 RECORD = ".filed.csv"
-COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns"]
+COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns", "film_path"]
+OLD_COLUMNS = COLUMNS[:7]  # 0.55.0's record
+
+
+class RecordUnreadable(ValueError):
+    """OUT/.filed.csv is there but cannot be read whole: kept as it is (another sheet's lines in it), not rewritten."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,16 @@ class Filed:
     inode: int
     size: int
     mtime_ns: int
+    film_path: str = ""  # the film's absolute path when filed ('' in 0.55.0's record)
+
+
+def in_out(out: str | os.PathLike, rel: str) -> bool:
+    """Whether ``rel`` is CLASS/NAME, a file directly in a class folder that is a real folder of ``out`` itself: no
+    '..', no absolute path, no deeper path, no class folder that is a link out of OUT."""
+    parts = rel.split("/")
+    if len(parts) != 2 or any(p in ("", ".", "..") or "\\" in p or os.sep in p for p in parts) or os.path.isabs(rel):
+        return False
+    return os.path.realpath(os.path.join(out, parts[0])) == os.path.join(os.path.realpath(out), parts[0])
 
 
 def record_path(out: str | os.PathLike) -> Path:
@@ -44,23 +64,36 @@ def record_path(out: str | os.PathLike) -> Path:
 
 def read_record(out: str | os.PathLike) -> dict[str, Filed] | None:
     """CLASS/NAME -> what was filed there, of the record in ``out``; None where there is none (an OUT filed by
-    0.54.0 or earlier) or it cannot be read whole (then nothing is taken out by it: never a guess)."""
+    0.54.0 or earlier). Lines naming no file of OUT's class folders (:func:`in_out`) are dropped. Raises
+    RecordUnreadable where it is there but cannot be read whole: nothing is taken out by it then (never a guess),
+    and it is not overwritten (another sheet's lines would be lost)."""
     path = record_path(out)
     try:
-        text = path.read_bytes().decode("utf-8", "surrogateescape")
-    except OSError:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
+    except OSError as e:
+        raise RecordUnreadable(e.strerror or str(e)) from None
     base = os.path.realpath(out)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or rows[0] != COLUMNS:
-        return None
-    record: dict[str, Filed] = {}
     try:
-        for r in rows[1:]:
-            if r:
-                record[r[0]] = Filed(os.path.normpath(os.path.join(base, r[1])), r[2], *map(int, r[3:7]))
-    except (ValueError, IndexError, TypeError):
-        return None
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8", "surrogateescape"))))
+    except csv.Error as e:
+        raise RecordUnreadable(f"not CSV: {e}") from None
+    if not rows or rows[0] not in (COLUMNS, OLD_COLUMNS):
+        raise RecordUnreadable("its first line is not the record's header")
+    record: dict[str, Filed] = {}
+    for n, r in enumerate(rows[1:], 2):
+        if not r:
+            continue
+        try:
+            if len(r) not in (len(OLD_COLUMNS), len(COLUMNS)) or r[2] not in ("link", "copy"):
+                raise ValueError
+            entry = Filed(os.path.normpath(os.path.join(base, r[1])), r[2], *map(int, r[3:7]),
+                          *([os.path.normpath(r[7])] if len(r) > 7 and r[7] else []))
+        except ValueError:
+            raise RecordUnreadable(f"line {n} is not a line of it") from None
+        if in_out(out, r[0]):
+            record[r[0]] = entry
     return record
 
 
@@ -73,7 +106,8 @@ def write_record(out: str | os.PathLike, record: dict[str, Filed]) -> None:
     w.writerow(COLUMNS)
     for rel in sorted(record):
         e = record[rel]
-        w.writerow([rel, os.path.relpath(e.film, base), e.how, e.device, e.inode, e.size, e.mtime_ns])
+        w.writerow([rel, os.path.relpath(e.film, base), e.how, e.device, e.inode, e.size, e.mtime_ns,
+                    e.film_path or e.film])
     write_bytes(record_path(out), text.getvalue().encode("utf-8", "surrogateescape"))
 
 
@@ -87,7 +121,8 @@ def filed_now(out: str | os.PathLike, rel: str, film: str) -> Filed | None:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    return Filed(os.path.realpath(film), "link" if same else "copy", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    real = os.path.realpath(film)
+    return Filed(real, "link" if same else "copy", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, real)
 
 
 def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:

@@ -36,6 +36,8 @@ class Filing:
     unsure: list[str] = field(default_factory=list)  # ... files of the film's name left: not known to be its filing
     made_now: set[str] = field(default_factory=set)  # films linked or copied by this run (train.stale_films records)
     record_error: str = ""  # why OUT/.filed.csv was not written (train.filed_record)
+    record_unread: str = ""  # why OUT/.filed.csv, there, could not be read whole: kept, nothing taken out by it
+    lost: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film found nowhere now: left, said
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
     other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
     other_view: dict[str, int] = field(default_factory=dict)  # 'L' -> rows of its view column (train.sheet_views)
@@ -52,7 +54,7 @@ class Filing:
         that it always exited 1), another modality, a lateral view, a file that is no film (:meth:`on_purpose`)."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
                 + len(self.kept) + len(self.clashing) + len(self.stale_left) + len(self.unsure)
-                + bool(self.record_error))
+                + len(self.lost) + bool(self.record_error) + bool(self.record_unread))
 
     def on_purpose(self) -> int:
         """Rows left out because they give no film of a class to file: said, and no failure (exit 0)."""
@@ -132,6 +134,14 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      f"not known to be the film this command filed there (not in {said_name('.filed.csv')}, the record "
                      "of what it filed, which 0.54.0 did not keep; or changed since it was filed; a copy is never taken out "
                      f"unknown): {_some(filing.unsure)}; remove each by hand where it is the film's old filing")
+    if filing.lost:
+        lines.append(f"{len(filing.lost)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from a film "
+                     f"found nowhere now (OUT moved since, or the export): {_some(filing.lost)}; remove each by hand "
+                     "where its film is filed elsewhere now, or its line in the record to keep it")
+    if filing.record_unread:
+        lines.append(f"{filing.record_unread}: kept as it is, not rewritten, and nothing taken out by it (another "
+                     "sheet's lines in it would be lost); mend it, or move it aside (then only a film's own hard links are "
+                     "taken out of other class folders), and run the same command again")
     if filing.record_error:
         lines.append(f"the record of what was filed is not kept: {filing.record_error}; a label corrected later will "
                      "leave the film in its old class")

@@ -3,18 +3,24 @@
 
 Only what the record says this command filed from that very film, and is still the file it filed, is taken out: a
 backup copy of the export in OUT, or another hospital's film of the same name and bytes, is never the film's filing.
+A recorded copy is taken out only where its bytes are still the film's. A recorded film is known by its path from OUT,
+its absolute path, or (a hard link) its inode: OUT moved elsewhere, its films were left in their old class without a
+word; one found none of these ways while its file is still there is said (exit 1), never kept silently.
 An OUT filed by 0.54.0 or earlier has no record: there only what is certainly the film's own second name is taken
-out (a hard link sharing its inode, a symbolic link to it) and only in a class folder of the sheet's labels; a file
-of the film's name there that is neither (a copy, or the film's old bytes before a re-export) is left and said.
+out (a hard link sharing its inode, a symbolic link to it), in any class folder of OUT (a film relabelled Pneumonia
+-> COVID, Pneumonia no label of the sheet now, stayed there); a file of the film's name in a class folder of the
+sheet's labels that is neither (a copy, or the film's old bytes before a re-export) is left and said. A class folder
+left empty by what was taken out is removed (normal/ emptied by a label respelt Normal: cxr-train refused the two).
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
 import stat
 
 from edge.output import said_name
-from train.filed_record import RECORD, Filed, filed_now, read_record, still_filed, write_record
+from train.filed_record import RECORD, Filed, RecordUnreadable, filed_now, read_record, still_filed, write_record
 from train.filing import Filing
 
 
@@ -42,14 +48,45 @@ def _spared(path: str, itself: str, sources: set[str]) -> bool:
     return _folder(path) in sources or (os.path.realpath(path) == itself and not os.path.islink(path))
 
 
+def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int], str]) -> str | None:
+    """The film of the sheet's a record's entry was filed from: by its path from OUT, its absolute path, or (a hard
+    link) the inode it shares with the film."""
+    for path in (entry.film, entry.film_path):
+        if path and path in mine:
+            return mine[path]
+    return by_inode.get((entry.device, entry.inode)) if entry.how == "link" else None
+
+
+def _same_bytes(film: str, path: str) -> bool:
+    try:
+        return filecmp.cmp(film, path, shallow=False)
+    except OSError:
+        return False
+
+
 def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
                sources: set[str]) -> None:
-    mine = {os.path.realpath(f): f for f in filing.named}
+    mine, by_inode = {os.path.realpath(f): f for f in filing.named}, {}
+    for f in sorted(filing.named):
+        try:
+            st = os.stat(f)
+        except OSError:
+            continue
+        by_inode.setdefault((st.st_dev, st.st_ino), f)
     for rel, entry in sorted(record.items()):
-        film = mine.get(entry.film)
-        if film is None or rel in placed or _spared(os.path.join(out, rel), entry.film, sources):
-            continue  # another sheet's film, or filed there now
+        if rel in placed:
+            continue  # filed there now
+        film, path = _film_of(entry, mine, by_inode), os.path.join(out, rel)
+        if film is None:
+            if (not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))
+                    and still_filed(out, rel, entry) is not None):
+                filing.lost.append(rel)  # its film is found nowhere now (OUT moved, the export gone)
+            continue  # else another sheet's film
+        if _spared(path, os.path.realpath(film), sources):
+            continue
         there = still_filed(out, rel, entry)
+        if there and entry.how == "copy" and not _same_bytes(film, path):
+            there = False  # a copy is taken out only while it holds the film's bytes
         if there is None or (there and _remove(out, rel, film, filing)):
             del record[rel]
         elif not there:
@@ -72,9 +109,17 @@ def _class_files(out: str | os.PathLike, classes: set[str]) -> list[tuple[str, o
     return found
 
 
+def _out_folders(out: str | os.PathLike) -> set[str]:
+    """Every folder directly in ``out`` (not hidden, not a link): the class folders an earlier run may have filed in."""
+    try:
+        return {e.name for e in os.scandir(out) if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)}
+    except OSError:
+        return set()
+
+
 def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, sources: set[str],
                     classes: set[str]) -> None:
-    files = _class_files(out, classes)
+    files = _class_files(out, _out_folders(out))
     for film in sorted(filing.named):
         try:
             st = os.stat(film)
@@ -90,7 +135,8 @@ def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, so
             same = stat.S_ISREG(lst.st_mode) and (lst.st_dev, lst.st_ino) == (st.st_dev, st.st_ino)
             if link or same:
                 _remove(out, rel, film, filing)
-            elif rel.rsplit("/", 1)[1].casefold() in names and rel not in filing.unsure:
+            elif rel.rsplit("/", 1)[0] in classes and rel.rsplit("/", 1)[1].casefold() in names \
+                    and rel not in filing.unsure:
                 filing.unsure.append(rel)  # a copy, or the film's old bytes: not certainly this command's
 
 
@@ -99,8 +145,14 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
     """Each film the sheet names (filing.named) taken out of the class folders of ``out`` it is not filed in now,
     where this command filed it there (OUT/.filed.csv), then the record written with what is filed now. Run after a
     filing stopped part way too, taking nothing out then: a copy made before the stop and not recorded would never
-    be taken out. ``classes``: the class folders of the sheet's labels, where an OUT without a record is looked in."""
-    record = read_record(out)
+    be taken out. ``classes``: the class folders of the sheet's labels, where an OUT without a record has a file of a
+    film's name that is no link to it said (its links are taken out of every class folder of OUT). A record that
+    cannot be read whole is said (filing.record_unread) and left as it is: nothing taken out, nothing written."""
+    try:
+        record = read_record(out)
+    except RecordUnreadable as e:  # kept, not rewritten: another sheet's lines in it would be lost
+        filing.record_unread = f"{said_name(os.path.join(out, RECORD))} cannot be read whole ({e})"
+        return filing
     placed = {filing.placed.get(f, f"{c}/{filing.names.get(f, os.path.basename(f))}") for f, c in films.items()}
     if not filing.stopped:
         sources = {_folder(f) for f in filing.named}
@@ -108,6 +160,11 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
             _by_record(record, placed, out, filing, sources)
         else:
             _without_record(placed, out, filing, sources, set(classes or ()) | set(films.values()))
+        for folder in sorted({rel.split("/")[0] for rel in filing.moved}):
+            try:
+                os.rmdir(os.path.join(out, folder))  # only where this run left it empty
+            except OSError:
+                pass
     record = record or {}
     for rel in [r for r, e in record.items() if still_filed(out, r, e) is None]:
         del record[rel]  # removed by hand since
