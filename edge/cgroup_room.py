@@ -9,11 +9,18 @@ memory.usage_in_bytes (v1) less the page cache it drops first (inactive_file in 
 total_inactive_file, its cgroups below included), as the kubelet and `docker stats` count it. A service with
 MemoryMax=1G that had read many films showed memory.current near 1G, nearly all of it cache, and decoded its films
 one at a time.
+
+Each hierarchy is read where /proc/self/mountinfo says it is mounted, not where a host usually mounts it: memory
+mounted with cpu at /sys/fs/cgroup/cpu,memory (libcgroup's /cgroup/memory, a hand-made mount) has no `memory` folder
+beside it, and a container without a cgroup namespace mounts its own cgroup (mountinfo's ROOT /docker/ID) where
+/proc/self/cgroup names the host's /docker/ID/sub. Without mountinfo, or where it lists no such mount, the usual
+places: cgroup_root/memory (v1) and cgroup_root (v2).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -32,25 +39,85 @@ def cgroup_room(proc: str = "/proc", cgroup_root: str = "/sys/fs/cgroup") -> int
             lines = [line.rstrip("\n").split(":", 2) for line in f]
     except (OSError, ValueError):  # a folder name not UTF-8: its room unknown, never an error
         return None
-    root, rooms = Path(cgroup_root), []
+    mounts, root, rooms = _cgroup_mounts(proc), Path(cgroup_root), []
     for fields in lines:
         if len(fields) != 3:
             continue
         hierarchy, controllers, path = fields
-        if hierarchy == "0" and not controllers:  # '0::/path': the v2 hierarchy, at the root of the mount
-            rooms += _rooms(root, path, _room_v2)
-        elif "memory" in controllers.split(","):  # 'N:memory:/path' (or memory mounted with others): v1's own mount
-            rooms += _rooms(root / "memory", path, _room_v1)
+        if hierarchy == "0" and not controllers:  # '0::/path': the v2 hierarchy
+            mount, rel = _where(mounts, "cgroup2", path, root)
+            rooms += _rooms(mount, rel, _room_v2)
+        elif "memory" in controllers.split(","):  # 'N:memory:/path' (or memory mounted with others): v1's
+            mount, rel = _where(mounts, "cgroup", path, root / "memory")
+            rooms += _rooms(mount, rel, _room_v1)
     known = [r for r in rooms if r is not None]
     return min(known) if known else None
 
 
+def _cgroup_mounts(proc: str) -> list[tuple[str, str, str, set[str]]]:
+    """(fstype, ROOT, mount point, super options) of each cgroup and cgroup2 mount /proc/self/mountinfo lists; none
+    where it cannot be read (the usual places are read then). A line: ID, parent ID, major:minor, ROOT, MOUNT POINT,
+    options, optional fields, '-', fstype, source, super options; paths with '\\040' for a space and the like."""
+    try:  # surrogateescape: a mount point elsewhere not in UTF-8 is no reason to lose the cgroup mounts
+        with open(os.path.join(proc, "self", "mountinfo"), errors="surrogateescape") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    mounts = []
+    for line in lines:
+        fields = line.split(" ")
+        try:
+            dash = fields.index("-", 6)
+        except ValueError:
+            continue
+        if len(fields) > dash + 3 and fields[dash + 1] in ("cgroup", "cgroup2"):
+            mounts.append((fields[dash + 1], _unescape(fields[3]), _unescape(fields[4]),
+                           set(fields[dash + 3].split(","))))
+    return mounts
+
+
+def _unescape(field: str) -> str:
+    """A mountinfo path as it is: the kernel writes a space, tab, newline and backslash as '\\' and three octal
+    digits."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _where(mounts: list[tuple[str, str, str, set[str]]], fstype: str, path: str, usual: Path) -> tuple[Path, str]:
+    """(mount point, the process's path below the mount's ROOT) of the hierarchy: v2's (``fstype`` 'cgroup2') or
+    v1's memory ('cgroup' with 'memory' among its super options). Of several mounts of it, one whose ROOT holds the
+    path, the deepest ROOT first; else the first (its root read alone, as a path outside it cannot be walked to).
+    None listed: ``usual``, the path as /proc/self/cgroup names it."""
+    found = [(r, point) for kind, r, point, options in mounts
+             if kind == fstype and (kind == "cgroup2" or "memory" in options)]
+    if not found:
+        return usual, path
+    parts = _parts(path.strip())
+    holding = [(r, point) for r, point in found if _below(parts, r) is not None]
+    if not holding:
+        return Path(found[0][1]), ""  # not under the mount: its root alone
+    r, point = max(holding, key=lambda rp: len(_parts(rp[0])))
+    return Path(point), "/".join(_below(parts, r) or [])
+
+
+def _parts(path: str) -> list[str]:
+    """A cgroup path's folder names ('/a/./b/' -> ['a', 'b'])."""
+    return [p for p in path.split("/") if p and p != "."]
+
+
+def _below(parts: list[str], root: str) -> list[str] | None:
+    """``parts`` less a mount's ROOT, where they lie under it (None where not: '..' in either never does)."""
+    top = _parts(root)
+    if ".." in parts or ".." in top or parts[:len(top)] != top:
+        return None
+    return parts[len(top):]
+
+
 def _rooms(mount: Path, path: str, room: Callable[[Path], int | None]) -> list[int | None]:
-    """The room of the process's cgroup folder under ``mount`` and of each folder above it, up to the mount's root.
-    Where the process's folder is not under the mount, the root's room alone: a cgroup namespace shows the cgroup
-    above its root ('..'), and a container without one names the host's folder (/docker/ID) where its mount's root
-    is its own cgroup; '..' would also walk out of the mount."""
-    parts = [p for p in path.strip().split("/") if p and p != "."]
+    """The room of the process's cgroup folder (``path`` below ``mount``) and of each folder above it, up to the
+    mount's root. Where the folder is not under the mount, the root's room alone: a cgroup namespace shows the
+    cgroup above its root ('..'), and without mountinfo a container without one names the host's folder
+    (/docker/ID) where its mount's root is its own cgroup; '..' would also walk out of the mount."""
+    parts = _parts(path.strip())
     if ".." in parts or not mount.joinpath(*parts).is_dir():
         parts = []
     return [room(mount.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1)]
