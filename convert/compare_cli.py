@@ -9,6 +9,8 @@ from typing import Optional
 import typer
 
 from convert.compare_classes import say_class_note
+from convert.compare_models import matched_classes
+from convert.equivalence import equivalence, margin_of
 from convert.summary import MAX_RESAMPLES
 from edge.card import NOT_A_DEVICE
 from edge.cli_options import OnceOnlyCommand
@@ -116,21 +118,7 @@ def compare(
         (predict_a, info_a), (predict_b, info_b) = model_for(model_a, "cxr-compare"), model_for(model_b, "cxr-compare")
         if same_model := cmp.same_model(model_a, model_b, info_a, info_b, most_probable):
             print(f"cxr-compare: warning: {same_model}", file=sys.stderr)
-        labels = info_a["labels"]
-        if sorted(info_b["labels"]) != sorted(labels):
-            from edge.class_key import matched_how, same_class_key
-
-            key_a = {same_class_key(c): c for c in labels}
-            keys_b = [same_class_key(c) for c in info_b["labels"]]
-            if len(key_a) != len(labels) or sorted(keys_b) != sorted(key_a):
-                raise ValueError(f"the models have different classes: A {', '.join(labels)}; B "
-                                 f"{', '.join(info_b['labels'])}; cxr-compare pairs the answers of models of the same "
-                                 "classes: score each with cxr-evaluate on the same folder (--class-map FOLDER=- leaves "
-                                 "out the folders a model has no class for) and compare their reports class by class")
-            # one model trained on folders named covid-19 and NORMAL: its classes are the other's, as folders match
-            print(f"cxr-compare: note: B's classes {', '.join(info_b['labels'])} are taken as A's "
-                  f"{', '.join(key_a[k] for k in keys_b)} ({matched_how(info_b['labels'], [key_a[k] for k in keys_b])})", file=sys.stderr)
-            info_b = {**info_b, "labels": [key_a[k] for k in keys_b]}
+        labels, info_b = info_a["labels"], matched_classes(info_a, info_b)  # B's labels in A's spelling, or refused
         data_warnings: list[str] = []
         items, matched = site_items(data_dir, labels, class_map, "cxr-compare", quiet, data_warnings, columns)
         if columns:  # names, and a MANIFEST.csv column's number of values among these films: before any is read
@@ -226,6 +214,7 @@ def compare(
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  absolute_paths=absolute_paths(model_a=model_a, model_b=model_b, data_dir=data_dir),
                  left_out_films=left_out_films(data_dir, matched),
+                 equivalence=equivalence(r["per_class"], *margin_of(info_a, info_b)),  # within the gate's margin, or not shown
                  same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note, study_design=designs, split_gone=gone_splits([model_a, model_b], names),

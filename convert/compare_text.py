@@ -7,6 +7,7 @@ without the sentences, and the sentences changed without touching the numbers.
 
 from __future__ import annotations
 
+from convert.equivalence import DEFAULT_MARGIN, equivalence, equivalence_words
 from convert.compare_classes import class_note, groups_unadjusted, shown_difference, sides
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import compared_lines
@@ -40,14 +41,18 @@ def headline(r: dict, name=str) -> str:
             + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
 
 
-def verdict(r: dict) -> str:
+def verdict(r: dict, name=str) -> str:
     """What the interval and McNemar's test say together, in one sentence under the headline: where they disagreed
-    (an interval of -17.2 to -0.3 beside p = 0.278) compare.md gave only the paragraph on why they can (hunt 58, L6)."""
+    (an interval of -17.2 to -0.3 beside p = 0.278) compare.md gave only the paragraph on why they can (hunt 58, L6).
+    Where neither favours a model, whether the films show the two equivalent within the gate's per-class margin
+    (``r['equivalence']``), since "no difference found" is not "the same". ``name``: how a class name is shown."""
     interval, films = sides(r)  # which model the interval favours, which McNemar's test does; 0: neither
     inside, pt = ("includes" if interval == 0 else "excludes"), p_text(r["mcnemar_p"], "")
-    if interval == films:
+    if interval == films:  # neither: equivalent within the gate's margin, or not shown to be (convert.equivalence)
+        same = r.get("equivalence") or equivalence(r.get("per_class") or [], DEFAULT_MARGIN,
+                                                   "the default per-class limit of cxr-convert's gate")
         return (f"Here the interval {inside} 0 and McNemar's p is {pt}: "
-                + ("these films cannot tell the two models apart." if interval == 0 else
+                + (equivalence_words(same, name) if interval == 0 else
                    f"by both, model {'B' if interval > 0 else 'A'} did better on these films."))
     if interval and films:
         return (f"Here the interval excludes 0 and McNemar's p is {pt}, but they favour different models: these films "
@@ -106,11 +111,12 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
             (("A", name_a, "labelling_a"), ("B", name_b, "labelling_b")) if r.get(key)), *(f"- **Warning:** {md_names(w, names)}." for w in r.get("rule_warnings", [])),
           *(f"- **Warning (the films):** {md_cell(w)}." for w in r.get("data_warnings", [])), "",  # as report.md's
           # its model paths as typed, which need not be the names above: the sentence holds no Markdown of its own
-          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "", verdict(r), "", *class_note(r, md_cell),
+          *([f"**Warning: {md_cell(r['same_model'])}.**\n"] if r.get("same_model") else []), headline(r, md_cell) + ".", "", verdict(r, md_cell), "", *class_note(r, md_cell),
           *(f"**Warning: {md_names(w, names)}.**\n" for w in caveats(r)),
           *film_notes(r),
           "A difference whose interval includes 0, or a McNemar p above 0.05, is one these films cannot tell "
-          "from chance; more films, or films from more sites, narrow it. The two can disagree. They ask different "
+          "from chance; more films, or films from more sites, narrow it. Nor is it evidence that the two are alike: only "
+          "intervals that lie within a margin are (the verdict's). The two can disagree. They ask different "
           "questions: the interval is on balanced accuracy, where each class counts alike, and McNemar's test is on "
           "the films right by one model only, where the larger class weighs more. They are also made differently: "
           "the intervals are approximate (score intervals, or a bootstrap), McNemar's test is exact, so near the edge "

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from convert.calibration_draw import too_few_problem
 from convert.operating_point import operating_point_setting
 from convert.run_files import site_rule_file, split_mismatch, unscored_choice
 from edge.atomic import read_json
@@ -55,6 +56,8 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
                          "--auto would write its choice over it; move that file out of the run folder first")
     if s.auto and (why := unscored_choice(run_dir, s.modes, run.get("created"))):
         raise ValueError(why)
+    if not s.report_only and (why := too_few_problem(s.calibration_samples, run["classes"], s.modes)):
+        raise ValueError(why)  # a class whose films set no int8 range
     return run, split, operating_point_setting(s.operating_point, run["classes"])  # a typo fails before minutes of work
 
 

@@ -112,12 +112,24 @@ def change_text(v: float | None, limit: float | None = None) -> str:
     return f"{v:+.1f}"
 
 
-def deltas(reference: dict, candidate: dict, scored: tuple | None = None) -> dict:
+def kept_decimals(v: float, limit: float | None = None) -> float:
+    """A change in points rounded to 2 decimals, or, for a drop over ``limit``, to the decimals the gate's reason gives
+    it (change_text): report.json held -1.0 for a drop of 1.003 points beside FAILED, and report.md, reading it, wrote
+    "-1.0" where the reason said 1.003."""
+    if limit is not None and -v > limit + 1e-9:
+        return round(v, max(2, len(_points(-v, limit).split(".")[1])))
+    return round(v, 2)
+
+
+def deltas(reference: dict, candidate: dict, scored: tuple | None = None, limits: dict | None = None) -> dict:
     """Change against the reference in points (candidate - reference) x 100; with ``scored`` (the test labels, the
     reference's and the candidate's probabilities), each class's sensitivity change with its paired 95% interval
-    (convert.gap_intervals), since a point change on few films says little of what quantization costs."""
-    def pts(a, b):
-        return None if a is None or b is None else round(100 * (b - a), 2)
+    (convert.gap_intervals), since a point change on few films says little of what quantization costs. ``limits``:
+    the gate's max_drop and max_class_drop, so a drop over one keeps the decimals that show it over (kept_decimals)."""
+    limits = limits or {}
+
+    def pts(a, b, limit=None):
+        return None if a is None or b is None else kept_decimals(100 * (b - a), limit)
 
     paired = {}
     if scored is not None:
@@ -125,9 +137,9 @@ def deltas(reference: dict, candidate: dict, scored: tuple | None = None) -> dic
 
         paired = {"sensitivity_points_ci": sensitivity_gap_intervals(*scored, [r["class"] for r in reference["per_class"]])}
     return {
-        "accuracy_points": pts(reference["accuracy"], candidate["accuracy"]),
+        "accuracy_points": pts(reference["accuracy"], candidate["accuracy"], limits.get("max_drop")),
         "balanced_accuracy_points": pts(reference["balanced_accuracy"], candidate["balanced_accuracy"]),
-        "sensitivity_points": {r["class"]: pts(r["sensitivity"], c["sensitivity"])
+        "sensitivity_points": {r["class"]: pts(r["sensitivity"], c["sensitivity"], limits.get("max_class_drop"))
                                for r, c in zip(reference["per_class"], candidate["per_class"])},
         "specificity_points": {r["class"]: pts(r["specificity"], c["specificity"])
                                for r, c in zip(reference["per_class"], candidate["per_class"])},

@@ -8,6 +8,7 @@ import numpy as np
 
 from convert import plots
 from convert.sensitivity_plot import sensitivity_bars
+from convert.calibration_draw import draw_sentence
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import change_text, points_text
 from convert.occlusion_section import occlusion_section
@@ -162,10 +163,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
     ensemble = f" (an ensemble of {members}, logits averaged)" if members > 1 else ""
     if report.get("teacher"):
         ensemble += f", distilled from a {report['teacher']['parameters']:,}-parameter teacher"
-    calibrated = ("" if not report.get("calibrated_modes", True) else
-                  f"The full-integer modes' quantization ranges were set on {report['calibration_samples']} training "
-                  f"image{'' if report.get('calibration_samples') == 1 else 's'} (stratified; never test). " if report.get("calibration_samples") else "The full-integer modes' "
-                  "quantization ranges were set on training images when they were converted (stratified; never test). ")
+    calibrated = draw_sentence(report, md_cell)  # how many films of each class, and a warning where they are too few
     md += [f"Run: {md_code(report['run_dir'])} — architecture `{report.get('arch')}`{ensemble}, {report.get('parameters') or 0:,} parameters. "
            f"Test split (frozen in split.json): n = {report['test_set']['n']} "
            f"({', '.join(f'{shown[c]} {n}' for c, n in report['test_set']['counts'].items())}). {calibrated}"

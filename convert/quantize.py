@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
+from convert.calibration_draw import calibration_draw
 from convert.chance import chance_line
 from convert.gate import (calibration_line, choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
@@ -40,7 +41,7 @@ from edge.preprocess import PreprocessConfig
 from edge.atomic import staged_folder
 from edge.card import NOT_A_DEVICE
 from edge.decision import fmt_threshold, labelling
-from edge.figures import fixed
+from convert.mode_lines import mode_lines
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
 from convert.run_files import calibration_count, chosen_mode, keep_chosen, modes_to_score, retire_stale_models
@@ -133,13 +134,15 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                    "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
                    "test_ece_after": reference["ece"],
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
-    representative, typicality = np.zeros((0,)), None
+    representative, typicality, draw = np.zeros((0,)), None, None
     calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)
         from convert.export import representative_sample
 
-        representative, _ = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
+        representative, drawn = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
+        if calibrated and (draw := calibration_draw(drawn, classes, s.calibration_samples))["warning"]:
+            log(f"warning: {draw['warning']}")
         typicality = fit_input_check(run_dir, split, config, x_train, s)
     report = {
         "disclaimer": NOT_A_DEVICE, "run_dir": str(run_dir), "data_dir": str(split.data_dir), "cxr_edge_version": __version__, "classes": classes, "synthetic_data": run.get("synthetic_data", False), "synthetic_share": run.get("synthetic_share"),
@@ -150,7 +153,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         "training_data": {"counts": run.get("counts"), "hygiene": run.get("data_hygiene"),
                           "shortcut_audit": run.get("shortcut_audit")},
         "calibration_samples": None if not calibrated else int(len(representative)) if not s.report_only
-        else calibration_count(run_dir, calibrated), "calibrated_modes": calibrated,
+        else calibration_count(run_dir, calibrated), "calibrated_modes": calibrated, "calibration_draw": draw,
         "gate": {"max_drop": s.max_drop, "max_class_drop": s.max_class_drop, **({"resolution": few} if few else {})},
         "chance_warnings": chance_warnings, "calibration_warning": sharp,
         "temperature": temperature,
@@ -215,7 +218,7 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             entry = {**summary, "file": path.name, "size_bytes": path.stat().st_size,
                      "tflite_bytes": meta.get("tflite_bytes"), "tflite_sha256": meta.get("tflite_sha256"),
                      "head_refit": meta.get("head_refit"), "decision": None,  # null: no stored rule, as --info's
-                     "delta": deltas(reference, summary, (y_test, ref_probs, probs)),
+                     "delta": deltas(reference, summary, (y_test, ref_probs, probs), report["gate"]),
                      "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                      "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
             if decision := as_stored_now(meta.get("decision")):  # in this version's shape, read once
@@ -248,11 +251,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
             if s.latency_threads:
                 entry["latency_ms"] = {str(t): invoke_latency_ms(path, x_test[0], t) for t in s.latency_threads}
             report["models"][mode] = entry
-            verdict = "passed" if entry["gate"]["passed"] else "FAILED: " + "; ".join(entry["gate"]["reasons"])
-            # balanced accuracy first: the card's and README's headline, which a test set's mix does not move
-            log(f"{mode}: balanced accuracy {fixed(summary['balanced_accuracy'])} (keras {fixed(reference['balanced_accuracy'])}), "
-                f"accuracy {fixed(summary['accuracy'])} (keras {fixed(reference['accuracy'])}), "
-                f"agreement {fixed(entry['agreement']['class_agreement'])}, gate {verdict}")
+            for line in mode_lines(mode, summary, reference, entry, report["gate"]):  # the worst class and the limits too
+                log(line)
             interrupted()
         for line in stored_rule_warnings(stored, classes):
             log(f"warning: {line}")

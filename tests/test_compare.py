@@ -147,7 +147,8 @@ def test_compare_md_says_in_one_sentence_what_the_interval_and_mcnemar_say_toget
     md = "\n".join(markdown(disagree, "a", "b", "d", "x"))
     assert "\nHere the interval excludes 0 but McNemar's p is 0.278: these films do not settle which is better.\n" in md
     neither = "\n".join(markdown({**disagree, "balanced_accuracy_difference_ci": [-0.1, 0.05]}, "a", "b", "d", "x"))
-    assert "Here the interval includes 0 and McNemar's p is 0.278: these films cannot tell the two models apart." in neither
+    assert "Here the interval includes 0 and McNemar's p is 0.278: these films show no difference, but they cannot show " \
+           "the two equivalent either: Normal sensitivity's interval (" in neither
 
 
 def test_the_verdict_when_the_interval_and_mcnemar_favour_different_models_or_the_interval_starts_at_0():
@@ -162,8 +163,10 @@ def test_the_verdict_when_the_interval_and_mcnemar_favour_different_models_or_th
 
     assert verdict(r(0.01, 0.2, 0.01, 20, 5)) == ("Here the interval excludes 0 and McNemar's p is 0.01, but they favour "
                                                   "different models: these films do not settle which is better.")
-    assert verdict(r(0.0, 0.2, 0.5, 5, 6)) == ("Here the interval includes 0 and McNemar's p is 0.5: these films cannot "
-                                               "tell the two models apart.")
+    assert verdict(r(0.0, 0.2, 0.5, 5, 6)) == ("Here the interval includes 0 and McNemar's p is 0.5: these films show no "
+                                               "difference, but they cannot show the two equivalent either: no class's "
+                                               "sensitivity has an interval within +/- 2 points (the default per-class "
+                                               "limit of cxr-convert's gate); more films narrow the intervals.")
     assert verdict(r(-0.2, -0.01, 0.01, 20, 5)) == ("Here the interval excludes 0 and McNemar's p is 0.01: by both, "
                                                     "model A did better on these films.")
 

@@ -1,0 +1,38 @@
+"""cxr-convert's terminal lines on each mode: its figures against Keras, the gate's verdict, and under them the class
+whose sensitivity fell furthest, with its paired 95% interval, beside the gate's limits. A CI log showed "gate passed"
+with accuracy and balanced accuracy alone, so whether a class had lost 1.9 of the 2 points allowed, or how far 9
+films a class leave the true change, needed report.md."""
+
+from __future__ import annotations
+
+from convert.gate import change_text, points_text
+from edge.figures import fixed
+
+
+def worst_class(delta: dict) -> str | None:
+    """The class whose sensitivity changed most for the worse (the first of a tie), or None where no class has a
+    change (no test film of any)."""
+    changes = {c: v for c, v in (delta.get("sensitivity_points") or {}).items() if v is not None}
+    return min(changes, key=changes.get) if changes else None
+
+
+def mode_lines(mode: str, summary: dict, reference: dict, entry: dict, limits: dict) -> list[str]:
+    """The lines cxr-convert logs for ``mode`` (``entry``: its report.json entry; ``limits``: the gate's max_drop and
+    max_class_drop): the figures and verdict, then the worst class's change and the limits, in the decimals the gate's
+    reasons give a drop over its limit (convert.gate.change_text)."""
+    gate = entry["gate"]
+    verdict = "passed" if gate["passed"] else "FAILED: " + "; ".join(gate["reasons"])
+    # balanced accuracy first: the card's and README's headline, which a test set's mix does not move
+    lines = [f"{mode}: balanced accuracy {fixed(summary['balanced_accuracy'])} (keras {fixed(reference['balanced_accuracy'])}), "
+             f"accuracy {fixed(summary['accuracy'])} (keras {fixed(reference['accuracy'])}), "
+             f"agreement {fixed(entry['agreement']['class_agreement'])}, gate {verdict}"]
+    delta, cap = entry["delta"], limits.get("max_class_drop")
+    c = worst_class(delta)
+    if c is None:
+        return lines
+    ci = (delta.get("sensitivity_points_ci") or {}).get(c)
+    room = f" (95% CI {ci[0]:+.1f} to {ci[1]:+.1f})" if ci else ""
+    lines.append(f"{mode}: worst class {c}: sensitivity {change_text(delta['sensitivity_points'][c], cap)} points{room}, "
+                 f"accuracy {change_text(delta['accuracy_points'], limits.get('max_drop'))}; the gate allows a drop of "
+                 f"{points_text(limits['max_drop'])} in accuracy, {points_text(cap)} in any class's sensitivity")
+    return lines
