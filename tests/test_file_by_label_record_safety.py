@@ -1,7 +1,7 @@
 """OUT/.filed.csv read with care (train.filed_record, train.stale_films): a hand-edited line never removes a file
 outside OUT, nor a copy that is not the film's bytes; OUT moved keeps its films in step; a record that cannot be read
-whole is kept, not replaced; an OUT without a record is searched in every class folder; a class folder left empty
-is removed; one film reached through two links is one film."""
+whole is kept, not replaced; an OUT without a record is searched in the sheet's class folders only; a class folder
+left empty is removed; one film reached through two links is one film."""
 
 from __future__ import annotations
 
@@ -91,14 +91,14 @@ def test_a_record_that_cannot_be_read_whole_is_kept_said_and_exit_1(tmp_path, ca
     assert (out / RECORD).read_bytes() == before
 
 
-def test_without_a_record_a_film_relabelled_to_a_new_class_leaves_its_old_one(tmp_path, capsys):
+def test_without_a_record_only_the_sheets_class_folders_are_searched(tmp_path, capsys):
     export, out = _filed(tmp_path, capsys, SHEET.replace("p2.png,COVID", "p2.png,Pneumonia"))
     (out / RECORD).unlink()  # as 0.54.0 left it
     (export / "labels.csv").write_text(SHEET)
     rc, said, _ = run_filing([str(export / "labels.csv"), "--out", str(out)], capsys)
-    assert rc == 0 and "Pneumonia/p2.png" in said
-    assert _files(out) == ["COVID/p2.png", "Normal/p0.png", "Normal/p1.png"]
-    assert not (out / "Pneumonia").exists()
+    # Pneumonia is no label of the sheet now: no class folder of its, left as it is (a backup in OUT is not either)
+    assert rc == 0 and "Pneumonia/p2.png" not in said
+    assert _files(out) == ["COVID/p2.png", "Normal/p0.png", "Normal/p1.png", "Pneumonia/p2.png"]
 
 
 def test_a_label_respelt_leaves_no_empty_class_folder(tmp_path, capsys):

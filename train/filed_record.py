@@ -138,3 +138,13 @@ def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:
     if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (entry.device, entry.inode):
         return False
     return entry.how == "link" or (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns)
+
+
+def replaced(out: str | os.PathLike, rel: str, entry: Filed) -> bool:
+    """Whether ``out``/``rel`` now holds another file than the one filed (another inode, a folder, a FIFO): a user's
+    own put in its place. Its line is no filing of this command's now; kept, it was said on every run (exit 1)."""
+    try:
+        st = os.lstat(os.path.join(out, rel))
+    except OSError:
+        return False
+    return not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (entry.device, entry.inode)

@@ -3,6 +3,7 @@ kept apart from the filing itself, which was at the 300-line limit."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,8 @@ class Filing:
     record_error: str = ""  # why OUT/.filed.csv was not written (train.filed_record)
     record_unread: str = ""  # why OUT/.filed.csv, there, could not be read whole: kept, nothing taken out by it
     lost: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film found nowhere now: left, said
+    replaced: list[str] = field(default_factory=list)  # CLASS/FILM recorded, now another file: said once, line dropped
+    linked_out: dict[str, list[str]] = field(default_factory=dict)  # class folder that is a link -> films not filed
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
     other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
     other_view: dict[str, int] = field(default_factory=dict)  # 'L' -> rows of its view column (train.sheet_views)
@@ -54,7 +57,8 @@ class Filing:
         that it always exited 1), another modality, a lateral view, a file that is no film (:meth:`on_purpose`)."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
                 + len(self.kept) + len(self.clashing) + len(self.stale_left) + len(self.unsure)
-                + len(self.lost) + bool(self.record_error) + bool(self.record_unread))
+                + len(self.lost) + len(self.replaced) + sum(map(len, self.linked_out.values()))
+                + bool(self.record_error) + bool(self.record_unread))
 
     def on_purpose(self) -> int:
         """Rows left out because they give no film of a class to file: said, and no failure (exit 0)."""
@@ -138,6 +142,17 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
         lines.append(f"{len(filing.lost)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from a film "
                      f"found nowhere now (OUT moved since, or the export): {_some(filing.lost)}; remove each by hand "
                      "where its film is filed elsewhere now, or its line in the record to keep it")
+    if filing.replaced:
+        lines.append(f"{len(filing.replaced)} file(s) where {said_name('.filed.csv')} says this command filed a film "
+                     f"now hold another file, put there since: {_some(filing.replaced)}; left as they are, and their "
+                     "lines dropped from the record (no filing of this command now; said this once)")
+    for folder, names in sorted(filing.linked_out.items()):
+        lines.append(f"class folder {said_name(str(out / folder))} is a link to "
+                     f"{said_name(os.path.realpath(out / folder))}, not a folder of {said_name(str(out))} itself: "
+                     f"{len(names)} film(s) not filed there ({_some(names)}), since a film filed through it is beyond "
+                     "this command's record (a label corrected later would leave it in two classes); replace the link "
+                     "with a real folder of that name (moving into it what belongs there) or give another --out, and "
+                     "run the same command again")
     if filing.record_unread:
         lines.append(f"{filing.record_unread}: kept as it is, not rewritten, and nothing taken out by it (another "
                      "sheet's lines in it would be lost); mend it, or move it aside (then only a film's own hard links are "

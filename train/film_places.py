@@ -76,12 +76,24 @@ def _alike(film: str, there: str) -> bool:
     return os.path.samefile(film, there) or filecmp.cmp(film, there, shallow=False)
 
 
+def linked_folder(out: str | os.PathLike, folder: str) -> bool:
+    """Whether OUT/``folder`` is there but is no real folder of OUT's (a symbolic link, to a folder elsewhere): a film
+    filed through it lay beyond OUT/.filed.csv (train.filed_record drops such lines), so a label corrected later left
+    it in two classes."""
+    path = os.path.join(out, folder)
+    return os.path.lexists(path) and os.path.realpath(path) != os.path.join(os.path.realpath(out), folder)
+
+
 def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) -> Filing:
     """Each film of ``films`` put in ``out``/its class folder/ under its name (filing.names, else its own); one
-    there already (an earlier run's: the same file or the same bytes) counted as filed, another file kept."""
+    there already (an earlier run's: the same file or the same bytes) counted as filed, another file kept; none
+    through a class folder that is a link (filing.linked_out)."""
     for film, folder in sorted(films.items(), key=lambda kv: (kv[1], kv[0])):
         name = filing.names.get(film, os.path.basename(film))
         dest = os.path.join(out, folder, name)
+        if folder in filing.linked_out or linked_folder(out, folder):
+            filing.linked_out.setdefault(folder, []).append(name)  # said, never filed through it
+            continue
         try:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             try:

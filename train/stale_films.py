@@ -7,21 +7,28 @@ A recorded copy is taken out only where its bytes are still the film's. A record
 its absolute path, or (a hard link) its inode: OUT moved elsewhere, its films were left in their old class without a
 word; one found none of these ways while its file is still there is said (exit 1), never kept silently.
 An OUT filed by 0.54.0 or earlier has no record: there only what is certainly the film's own second name is taken
-out (a hard link sharing its inode, a symbolic link to it), in any class folder of OUT (a film relabelled Pneumonia
--> COVID, Pneumonia no label of the sheet now, stayed there); a file of the film's name in a class folder of the
-sheet's labels that is neither (a copy, or the film's old bytes before a re-export) is left and said. A class folder
-left empty by what was taken out is removed (normal/ emptied by a label respelt Normal: cxr-train refused the two).
+out (a hard link sharing its inode, a symbolic link to it), and only in the class folders of the sheet's labels
+(a backup of the export kept in OUT, ``cp -al export OUT/backup``, was emptied when every folder of OUT was searched;
+a film relabelled to a label the sheet no longer gives stays in that old folder); a file of the film's name there
+that is neither (a copy, or the film's old bytes before a re-export) is left and said. With a record, a file in a
+class folder of the sheet's labels that the record does not name but is a film of the sheet's, by its name and bytes
+(a copy 0.54.0 made), is said too, never taken out (train.unrecorded_films). A record line whose file is now another
+(a user's file put in its place) is said once and dropped: no filing of this command's now. A recorded film found
+nowhere is said only where its name is one of this sheet's films' (another sheet's export archived away is no
+failure of this one). A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
+Normal: cxr-train refused the two).
 """
 
 from __future__ import annotations
 
-import filecmp
 import os
 import stat
 
 from edge.output import said_name
-from train.filed_record import RECORD, Filed, RecordUnreadable, filed_now, read_record, still_filed, write_record
+from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, read_record, replaced, still_filed,
+                                write_record)
 from train.filing import Filing
+from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
 
 
 def _folder(path: str) -> str:
@@ -57,13 +64,6 @@ def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int],
     return by_inode.get((entry.device, entry.inode)) if entry.how == "link" else None
 
 
-def _same_bytes(film: str, path: str) -> bool:
-    try:
-        return filecmp.cmp(film, path, shallow=False)
-    except OSError:
-        return False
-
-
 def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
                sources: set[str]) -> None:
     mine, by_inode = {os.path.realpath(f): f for f in filing.named}, {}
@@ -73,60 +73,40 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
         except OSError:
             continue
         by_inode.setdefault((st.st_dev, st.st_ino), f)
+    names = {n for f in filing.named for n in film_names(f, filing)}
     for rel, entry in sorted(record.items()):
         if rel in placed:
             continue  # filed there now
         film, path = _film_of(entry, mine, by_inode), os.path.join(out, rel)
         if film is None:
-            if (not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))
-                    and still_filed(out, rel, entry) is not None):
-                filing.lost.append(rel)  # its film is found nowhere now (OUT moved, the export gone)
-            continue  # else another sheet's film
+            if (rel.rsplit("/", 1)[1].casefold() in names and still_filed(out, rel, entry) is not None
+                    and not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))):
+                filing.lost.append(rel)  # a film of this sheet's name found nowhere now (OUT moved, the export gone)
+            continue  # else another sheet's film (its export archived away, maybe): left alone
         if _spared(path, os.path.realpath(film), sources):
             continue
         there = still_filed(out, rel, entry)
-        if there and entry.how == "copy" and not _same_bytes(film, path):
+        if there and entry.how == "copy" and not same_bytes(film, path):
             there = False  # a copy is taken out only while it holds the film's bytes
         if there is None or (there and _remove(out, rel, film, filing)):
             del record[rel]
+        elif replaced(out, rel, entry):
+            filing.replaced.append(rel)  # another file in its place (a user's): said this once, its line dropped
+            del record[rel]
         elif not there:
-            filing.unsure.append(rel)  # rewritten or replaced since it was filed: not known to be the film's
-
-
-def _class_files(out: str | os.PathLike, classes: set[str]) -> list[tuple[str, os.stat_result]]:
-    """(CLASS/NAME, its lstat) of each entry directly in OUT's folders of ``classes``."""
-    found = []
-    for folder in sorted(classes):
-        try:
-            entries = list(os.scandir(os.path.join(out, folder)))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                found.append((f"{folder}/{entry.name}", entry.stat(follow_symlinks=False)))
-            except OSError:
-                continue
-    return found
-
-
-def _out_folders(out: str | os.PathLike) -> set[str]:
-    """Every folder directly in ``out`` (not hidden, not a link): the class folders an earlier run may have filed in."""
-    try:
-        return {e.name for e in os.scandir(out) if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)}
-    except OSError:
-        return set()
+            filing.unsure.append(rel)  # rewritten since it was filed, or a copy of other bytes: not known to be ours
 
 
 def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, sources: set[str],
                     classes: set[str]) -> None:
-    files = _class_files(out, _out_folders(out))
+    files = class_files(out, classes)
     for film in sorted(filing.named):
         try:
             st = os.stat(film)
         except OSError:
             continue
         itself = os.path.realpath(film)
-        names = {os.path.basename(film).casefold(), filing.names.get(film, os.path.basename(film)).casefold()}
+        names = film_names(film, filing)
         for rel, lst in files:
             path = os.path.join(out, rel)
             if rel in placed or _spared(path, itself, sources) or rel in filing.moved:
@@ -135,8 +115,7 @@ def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, so
             same = stat.S_ISREG(lst.st_mode) and (lst.st_dev, lst.st_ino) == (st.st_dev, st.st_ino)
             if link or same:
                 _remove(out, rel, film, filing)
-            elif rel.rsplit("/", 1)[0] in classes and rel.rsplit("/", 1)[1].casefold() in names \
-                    and rel not in filing.unsure:
+            elif rel.rsplit("/", 1)[1].casefold() in names and rel not in filing.unsure:
                 filing.unsure.append(rel)  # a copy, or the film's old bytes: not certainly this command's
 
 
@@ -145,9 +124,10 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
     """Each film the sheet names (filing.named) taken out of the class folders of ``out`` it is not filed in now,
     where this command filed it there (OUT/.filed.csv), then the record written with what is filed now. Run after a
     filing stopped part way too, taking nothing out then: a copy made before the stop and not recorded would never
-    be taken out. ``classes``: the class folders of the sheet's labels, where an OUT without a record has a file of a
-    film's name that is no link to it said (its links are taken out of every class folder of OUT). A record that
-    cannot be read whole is said (filing.record_unread) and left as it is: nothing taken out, nothing written."""
+    be taken out. ``classes``: the class folders of the sheet's labels, the only folders of OUT looked in without a
+    record (a film's links taken out there, a file of its name that is no link said) and, with one, for a film's
+    file the record does not name (said). A record that cannot be read whole is said (filing.record_unread) and left
+    as it is: nothing taken out, nothing written."""
     try:
         record = read_record(out)
     except RecordUnreadable as e:  # kept, not rewritten: another sheet's lines in it would be lost
@@ -156,10 +136,14 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
     placed = {filing.placed.get(f, f"{c}/{filing.names.get(f, os.path.basename(f))}") for f, c in films.items()}
     if not filing.stopped:
         sources = {_folder(f) for f in filing.named}
+        folders = real_folders(out, set(classes or ()) | set(films.values()))  # never a link out of OUT
         if record is not None:
+            recorded = set(record)
             _by_record(record, placed, out, filing, sources)
+            say_unrecorded(recorded, placed, out, filing, folders,
+                           lambda path, film: _spared(path, os.path.realpath(film), sources))
         else:
-            _without_record(placed, out, filing, sources, set(classes or ()) | set(films.values()))
+            _without_record(placed, out, filing, sources, folders)
         for folder in sorted({rel.split("/")[0] for rel in filing.moved}):
             try:
                 os.rmdir(os.path.join(out, folder))  # only where this run left it empty
