@@ -1,7 +1,7 @@
 """How sure the gate's per-class sensitivity change is: a paired 95% interval of each class's sensitivity, the .tflite
 file's minus the Keras model's, on the same test films (Newcombe's method 10, as cxr-compare gives it). report.md's
 "Δ sens." was a bare "+0.0" on 9 films a class, which read as "quantization cost nothing", where those films leave
-room for about 10 points either way; a ship decision on "within 1 point" needs the room as well as the point."""
+room for about 18 to 30 points either way (no flips); a ship decision on "within 1 point" needs the room as well as the point."""
 
 from __future__ import annotations
 

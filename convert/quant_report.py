@@ -68,7 +68,7 @@ def summary_table(report: dict) -> list[str]:
 
 
 def _gap(delta: dict, c: str, limit: float | None = None) -> str:
-    """A class's Δ sens. cell: '+0.0 (-10.2 to +10.2)' where the report holds its paired interval (earlier reports hold none)."""
+    """A class's Δ sens. cell: '+0.0 (-18.5 to +18.5)' where the report holds its paired interval (earlier reports hold none)."""
     ci = (delta.get("sensitivity_points_ci") or {}).get(c)
     return change_text(delta["sensitivity_points"][c], limit) + (f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci else "")
 
