@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -34,6 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.perf_measures import KERAS_PREDICT, macs, process, timed  # noqa: E402
+from benchmarks.perf_table import machine, render  # noqa: E402
 from benchmarks.results import made_by, write_section  # noqa: E402
 from benchmarks.training_speed import training_speed  # noqa: E402
 from train.quiet import load_tensorflow  # noqa: E402
@@ -68,57 +67,6 @@ def runs(out: Path, quick: bool) -> dict[str, Path]:
                                            progress=False))
         made[arch] = run
     return made
-
-
-def macs(model) -> int:
-    """Multiply-accumulates of one inference, counted from the Keras layers."""
-    total = 0
-    for layer in model.layers:
-        kind = type(layer).__name__
-        if kind == "Conv2D":
-            _, h, w, c_out = layer.output.shape
-            k = layer.kernel_size[0] * layer.kernel_size[1]
-            total += h * w * k * layer.input.shape[-1] * c_out
-        elif kind == "Dense":
-            total += layer.input.shape[-1] * layer.units
-    return int(total)
-
-
-def timed(fn, warmup: int = 5, runs: int = 30) -> tuple[float, float]:
-    for _ in range(warmup):
-        fn()
-    t = []
-    for _ in range(runs):
-        s = time.perf_counter()
-        fn()
-        t.append((time.perf_counter() - s) * 1000)
-    t.sort()
-    return statistics.median(t), t[min(len(t) - 1, int(0.95 * len(t)))]
-
-
-def process(cmd: list[str], n: int) -> tuple[float, int]:
-    """Median wall seconds over n runs and peak RSS (MiB) of a whole process."""
-    walls, rss = [], 0
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             "r = subprocess.run(sys.argv[1:], capture_output=True); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
-    for _ in range(n):
-        out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True).stdout.split()
-        if out[2] != "0":
-            raise RuntimeError(f"{cmd} failed")
-        walls.append(float(out[0]))
-        rss = max(rss, int(out[1]) // 1024)
-    return statistics.median(walls), rss
-
-
-KERAS_PREDICT = """import sys
-from train.quiet import load_tensorflow; load_tensorflow()
-import keras, numpy as np
-from edge.preprocess import PreprocessConfig, preprocess_file
-m = keras.models.load_model(sys.argv[1], compile=False)
-x = preprocess_file(sys.argv[2], PreprocessConfig(size=m.input_shape[1], channels=3))[None].astype(np.float32)
-print(np.asarray(m(x, training=False)).argmax())
-"""
 
 
 def main() -> None:
@@ -249,8 +197,7 @@ def main() -> None:
     px = {a: f"{EdgeModel(p / 'model_int8.tflite').preprocess.size} px" for a, p in r.items()}  # --quick's are smaller
     images_flag = f" --images {args.images}" if args.images != 500 and not args.quick else ""  # the table's own command
     header = (f"## Performance benchmark\n\nCommand: `python benchmarks/run.py{' --quick' if args.quick else ''}{images_flag}` — "
-              f"{time.strftime('%Y-%m-%d')}, {made_by()}, {cpu()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
-              f"TensorFlow {_v('tensorflow')}, ai-edge-litert {_v('ai-edge-litert')}, numpy {np.__version__}. "
+              f"{time.strftime('%Y-%m-%d')}, {made_by()}, {machine()}. "
               f"Models: {', '.join(f'{a} ({px[a]}): `{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`' for a, p in r.items())}"
               f"; the training rows build both for {train_px} px inputs.\n\n")
     note = (f"\n\nPi 4 latency is an ESTIMATE: MACs divided by an effective rate of {PI4_MACS_PER_S / 1e9:.1f} G MAC/s "
@@ -262,37 +209,6 @@ def main() -> None:
     if args.results is not None:
         write_section(args.results, "Performance benchmark", section)
     (args.out / "perf.json").write_text(json.dumps(rows, indent=1))
-
-
-def render(rows) -> str:
-    lines = ["| measure | default (compact) | baseline (seed / tutorial) | ratio | target | met? |",
-             "|---|---:|---:|---:|---|---|"]
-    for name, d, b, target, kind in rows:
-        ratio = b / d if d else float("inf")
-        met = {"pct0.5": d <= 0.005 * b, "x20": ratio >= 20, "x5": ratio >= 5, "x15": ratio >= 15,
-               "x3": ratio >= 3, "le1.5": d <= 1.5 * b}.get(kind)
-        rtxt = (f"{d / b:.4f}" if kind in ("pct0.5", "le1.5", "share", "info-ratio")
-                else f"{d / b:,.0f}x the invoke" if kind == "cost" else f"{ratio:,.1f}x")
-        if math.isinf(d) or math.isinf(b):  # a target never reached (inf s): no ratio to give
-            rtxt, met = "not reached", (False if met is not None and math.isinf(d) else met)
-        lines.append(f"| {name} | {d:,.2f} | {b:,.2f} | {rtxt} | {target} | {'' if met is None else 'yes' if met else 'NO'} |")
-    return "\n".join(lines)
-
-
-def cpu() -> str:
-    try:
-        return next(ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown CPU"
-
-
-def _v(dist: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "absent"
 
 
 if __name__ == "__main__":

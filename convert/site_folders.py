@@ -121,7 +121,8 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
                            by=ByCommand(prog, tuple(by or ())))
     # checked after the mapping, as cxr-train's --add-data does: a row may name the class a folder stands for
     # (Normal for Healthy/ under --class-map Healthy=Normal), which was said to contradict its folder, or the folder
-    from train.manifest import disagreement_warning, label_disagreements, read_manifest
+    from train.manifest import read_manifest
+    from train.manifest_labels import disagreement_warning, label_disagreements
 
     folder_of = {i.path: i.label for i in items}
     said = [(path, label) for path, label in label_disagreements(

@@ -26,20 +26,16 @@ Polling needs nothing beyond the standard library and works on network shares, w
 notifications often do not.
 
 Export folders keep tens of thousands of films, and on a network share each file's stat is a
-round trip. So a poll re-reads only the folders whose own modification or change time moved (a file was
-added, removed or renamed there; the change time even where ``rsync -a``, ``tar x`` or ``cp -a`` put the
-folder's date back) or has not yet stood RACY_NS on the device's clock, and stats only
+round trip. So a poll re-reads only the folders whose own stamp moved (edge.watch_scan says when), and stats only
 the files that are new, still settling, failed lately, or stand under a new inode (a copy renamed over an
 old name); every FULL_EVERY polls it reads every folder and stats every file, which finds a film
-rewritten in place under its old name. A folder read again is listed whole (edge.watch_listing). Files without an image
+rewritten in place under its old name. Files without an image
 name that are not DICOM cost what films cost: a stat per poll while they settle and one on each
 full check, and one 1 kB read (HEAD_BYTES) each time they change; documents (``.txt``, ``.csv``, ...) cost nothing.
 
-What a person must know is said once on stderr, never per poll: a watched folder that cannot be
-read (removed, its permissions, its share unmounted; its films are kept in mind, so an outage
-does not answer them again) and when it can be read again; and, without --recursive, a watched
-folder whose sub-folders hold films (a PACS export's folder per study), which a batch would name
-as the reason it found nothing.
+What a person must know of the folders themselves (one that cannot be read, and when it can again; films
+in sub-folders a watch without --recursive does not enter) is said once on stderr, never per poll, by the
+walk of them each poll begins with (edge.watch_scan).
 """
 
 from __future__ import annotations
@@ -51,14 +47,12 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from edge import film_stamp, watch_listing
+from edge import film_stamp, watch_listing, watch_scan
 from edge.film_files import is_image_file
 from edge.dicom_start import HEAD_BYTES
 from edge.figures import counted
 from edge.film_stamp import Stamp, same_film, written_stamp
-from edge.links import films_below, linked_text, masks_text, sub_folder_films_text
-from edge.output import said_name
-from edge.watch_folders import unreadable_text, watched_once
+from edge.watch_folders import watched_once
 from edge.watch_timing import EMPTY_NS, EMPTY_POLLS, FEW_FAILURES, FULL_EVERY, QUIET_NS, RACY_NS
 
 # A stamp (edge.film_stamp) says whether a file is the same film (same_film); a failed film is tried
@@ -127,70 +121,8 @@ class Watcher:
                 self.failed(r.file, r.error)
 
     def _scan(self, now_ns: int, full: bool = False) -> tuple[dict[str, watch_listing.Listing], set[str], bool]:
-        """The listing of every folder under the watched ones, which of them were read again, and
-        whether a watched folder that could not be read can be again. ``full``: every folder read
-        again (a full check's backstop for a change its folder's stamp did not show)."""
-        listings: dict[str, watch_listing.Listing] = {}
-        fresh: set[str] = set()
-        returned = False
-        tops = [str(f) for f in self.folders]
-        stack = list(reversed(tops))
-        while stack:
-            folder = stack.pop()
-            if folder in listings:
-                continue
-            try:
-                st = os.stat(folder)
-                dates, cached = (st.st_mtime_ns, st.st_ctime_ns), self.listings.get(folder)
-                # each folder's file system, a share mounted below a watched one too (it went without a word)
-                moved = self.devices.setdefault(folder, st.st_dev) != st.st_dev
-                if folder not in self.mounts:
-                    self.mounts[folder] = _is_mount(folder)
-                seen = self.stamp_seen.get(folder)
-                if seen is None or seen[0] != dates:
-                    seen = self.stamp_seen[folder] = (dates, now_ns)
-                # one that could not be read is read again until it can be: its kept listing said it could every 30 polls
-                if (cached and cached[0] == dates and now_ns - seen[1] > RACY_NS and not moved and not full
-                        and folder not in self.unreadable):
-                    entry = cached
-                else:
-                    entry = watch_listing.read(folder, dates, linked := [], masks := [])
-                    fresh.add(folder)
-                    if self.recursive and (linked := [d for d in sorted(linked) if d not in self.linked]):
-                        self.linked.update(linked)  # their films are never answered: said once, not a silent skip
-                        self.say(f"note: {linked_text(linked)}")
-                    if self.recursive and (masks := [d for d in sorted(masks) if d not in self.masks]):
-                        self.masks.update(masks)  # lung masks, each answered as a film: passed over, said once
-                        self.say(f"note: {masks_text(masks)}")
-                if moved:  # on another file system now: a share's mount point left bare (films copied into it
-                    # meanwhile are not the share's), or another share or disk mounted there (a USB stick swapped)
-                    if self.mounts[folder] and not _is_mount(folder):
-                        raise OSError(0, "it is now the bare mount point of a share that was mounted there: its share "
-                                         "unmounted?")
-                    self.devices[folder], self.mounts[folder] = st.st_dev, _is_mount(folder)
-            except OSError as e:  # removed (or a share gone) since the last poll, or not readable
-                # A sub-folder removed is a study taken away; one that cannot be read (its permissions)
-                # hides films, and is said like a watched folder that cannot be read.
-                if folder in tops or not isinstance(e, FileNotFoundError):
-                    # kept as last read, so that its films are not answered again on its return
-                    listings.update((f, x) for f, x in self.listings.items()
-                                    if f == folder or f.startswith(os.path.join(folder, "")))
-                    if folder not in self.unreadable:
-                        self.unreadable.add(folder)
-                        self.say(unreadable_text(folder, folder in tops, e))
-                continue
-            if folder in self.unreadable:
-                self.unreadable.discard(folder)
-                self.say(f"can read the {'watched ' if folder in tops else ''}folder {said_name(folder)} again")
-                returned = True
-            if (folder in tops and not self.recursive and folder not in self.hinted
-                    and (cached is None or cached[2] != entry[2]) and films_below(entry[2])):
-                self.hinted.add(folder)
-                self.say(f"warning: {sub_folder_films_text(folder, '--watch')}")
-            listings[folder] = entry
-            if self.recursive:
-                stack.extend(reversed(entry[2]))
-        return listings, fresh, returned
+        """The walk of the watched folders (edge.watch_scan.scan), with this module's RACY_NS and _is_mount."""
+        return watch_scan.scan(self, now_ns, full, RACY_NS, _is_mount)
 
     def _changed_failures(self, every: bool) -> list[str]:
         """The failed films that changed since they were handed out (ctime included: a chmod), now

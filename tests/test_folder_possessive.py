@@ -10,7 +10,7 @@ from pathlib import Path
 
 from train.class_folders import half_a_split, split_twins
 from train.data import Item
-from train.manifest import attach_sources
+from train.film_sources import attach_sources
 from train.synthetic_set import README_START, unfinished_line
 
 

@@ -184,7 +184,7 @@ def test_two_films_whose_names_differ_only_in_case_or_unicode_form_keep_their_ow
     import unicodedata
 
     from train.data import Item
-    from train.manifest import attach_sources
+    from train.film_sources import attach_sources
 
     names = {"IM0.png": "siteA", "im0.png": "siteB", unicodedata.normalize("NFC", "café.png"): "siteA",
              unicodedata.normalize("NFD", "café.png"): "siteB"}
@@ -205,7 +205,7 @@ def test_the_source_column_comes_before_source_repo(tmp_path):
     downloaded) only fills a blank one. Preferring source_repo changed per-source figures and what
     --holdout-source held out."""
     from train.data import Item
-    from train.manifest import attach_sources
+    from train.film_sources import attach_sources
 
     (tmp_path / "MANIFEST.csv").write_text("file,source_repo,source\nCOVID/a.png,github.com/x,hannover\n"
                                            "COVID/b.png,github.com/x,\n")
@@ -252,7 +252,7 @@ def test_one_film_without_a_row_or_with_a_blank_source_is_said_as_one(tmp_path):
     """'1 of the 3 films have no row ... so their source is' and '... have a row whose source is blank': one film
     said as many; two are still said as two."""
     from train.data import Item
-    from train.manifest import attach_sources
+    from train.film_sources import attach_sources
 
     (tmp_path / "MANIFEST.csv").write_text("file,source\nCOVID/a.png,hannover\nCOVID/b.png,\n")
     items = [Item(f"COVID/{n}.png", "COVID") for n in "abc"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from train.data import Item
-from train.manifest import ManifestError, attach_sources, label_disagreements, read_manifest
+from train.film_sources import attach_sources
+from train.manifest import ManifestError, read_manifest
+from train.manifest_labels import label_disagreements
 
 
 def manifest(tmp_path, text: str | bytes, name: str = "MANIFEST.csv"):

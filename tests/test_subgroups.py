@@ -744,7 +744,7 @@ def test_films_without_a_source_go_by_one_name_and_the_warning_matches_the_table
     in cxr-compare, blank in predictions.csv; and stderr said 'no per-source figures for them' above a
     table row of exactly those films."""
     from train.data import Item
-    from train.manifest import attach_sources
+    from train.film_sources import attach_sources
     from convert.report import evaluation_report
 
     files = [f"{c}/{k}.png" for c in ("COVID", "Normal") for k in range(20)]
@@ -913,7 +913,7 @@ def test_groups_are_in_natural_order_numbers_as_numbers():
 
 def test_a_by_source_column_keeps_the_films_own_source_column_beside_it(tmp_path):
     """--by source replaced predictions.csv's own source column with its groups: a film whose MANIFEST.csv row gave
-    only source_repo (train.manifest.attach_sources takes it) lost its source there, '(not given)' in its place."""
+    only source_repo (train.film_sources.attach_sources takes it) lost its source there, '(not given)' in its place."""
     from convert.report import evaluation_report
 
     y = np.array([0, 1] * 10)

@@ -35,7 +35,8 @@ from train.class_choice import as_folders, listed, classes_option, leave_out_opt
     not_text_error, twins_remedy
 from train.foreign_files import archives_in, archives_warning, backslash_names, is_archive_name, passed_over_warning
 from train.label_sheet import sheet_advice
-from train.manifest import ManifestError, attach_sources
+from train.film_sources import attach_sources
+from train.manifest import ManifestError
 from train.sheet_folders import sheet_above, sheet_beside_folders
 from train.source_column_hint import ByCommand
 

@@ -21,7 +21,8 @@ from train.folder_level import data_folder_below
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item
 from train.discovery import discover
-from train.manifest import disagreement_warning, label_disagreements, read_manifest
+from train.manifest import read_manifest
+from train.manifest_labels import disagreement_warning, label_disagreements
 
 
 def folder_classes(d: str, folders: list[str], classes: list[str], mapping: dict[str, str]) -> dict[str, str]:
