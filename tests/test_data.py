@@ -179,14 +179,14 @@ def test_scan_skips_a_file_whose_decoder_fails_in_any_way(tmp_path, monkeypatch)
     import train.scan as scan_module
 
     write_images(tmp_path / "COVID", "COVID", 3)
-    real = scan_module.load_bytes
+    real = scan_module.read_film
 
-    def load_bytes(content: bytes, path) -> np.ndarray:
+    def read_film(content: bytes, path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
         if Path(path).name == "covid-001.png":
             raise RuntimeError("decoder bug\nmore")
         return real(content, path)
 
-    monkeypatch.setattr(scan_module, "load_bytes", load_bytes)
+    monkeypatch.setattr(scan_module, "read_film", read_film)
     items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
     res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False)
     assert [i.path for i in res.items] == ["COVID/covid-000.png", "COVID/covid-002.png"]
@@ -204,15 +204,15 @@ def test_scan_decodes_a_film_short_of_memory_beside_others_again_alone(tmp_path,
     from edge.memory import OUT_OF_MEMORY
 
     write_images(tmp_path / "COVID", "COVID", 4)
-    real = scan_module.load_bytes
+    real = scan_module.read_film
 
-    def load_bytes(content: bytes, path) -> np.ndarray:
+    def read_film(content: bytes, path) -> tuple[np.ndarray, tuple[int, int, int, int]]:
         name = Path(path).name
         if name == "covid-003.png" or name == "covid-001.png" and threading.current_thread() is not threading.main_thread():
             raise MemoryError()  # 001 fits alone; 003 never does
         return real(content, path)
 
-    monkeypatch.setattr(scan_module, "load_bytes", load_bytes)
+    monkeypatch.setattr(scan_module, "read_film", read_film)
     items = [Item(p.relative_to(tmp_path).as_posix(), "COVID") for p in sorted((tmp_path / "COVID").iterdir())]
     res = scan(tmp_path, items, PreprocessConfig(size=32), progress=False, crops=True)
     assert [i.path for i in res.items] == ["COVID/covid-000.png", "COVID/covid-001.png", "COVID/covid-002.png"]
