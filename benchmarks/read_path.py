@@ -12,10 +12,8 @@ each film's time is its median. Prints a Markdown table: milliseconds per film (
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
@@ -25,17 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 import edge.preprocess as new  # noqa: E402
 from benchmarks.data_path import CXR_DEV  # noqa: E402
+from benchmarks.old_code import old_module  # noqa: E402
 from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
 
 GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
-
-
-def old_module(rev: str) -> types.ModuleType:
-    src = subprocess.run(["git", "show", f"{rev}:edge/preprocess.py"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
-    mod = sys.modules["old_preprocess"] = types.ModuleType("old_preprocess")  # a dataclass looks its module up
-    exec(compile(src, f"{rev}:edge/preprocess.py", "exec"), mod.__dict__)
-    return mod
 
 
 def timed(fn, path: Path, config) -> tuple[float, np.ndarray]:
@@ -50,7 +41,7 @@ def main() -> None:
     ap.add_argument("--old", default="e0c3fb6", help="the revision whose edge/preprocess.py is 'old'")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    old = old_module(args.old)
+    old = old_module(args.old, "edge/preprocess.py")
     config = new.PreprocessConfig()
     films = sorted(p for p in args.films.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     rows: dict[str, list[tuple[float, float]]] = {}

@@ -15,10 +15,8 @@ of the films' medians), new / old.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 import train.scan as new  # noqa: E402
 from benchmarks.data_path import CXR_DEV  # noqa: E402
+from benchmarks.old_code import old_module  # noqa: E402
 from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
 from edge.preprocess import PreprocessConfig, load_grayscale  # noqa: E402
 from train.data import Item  # noqa: E402
 
 GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
-
-
-def old_module(rev: str) -> types.ModuleType:
-    src = subprocess.run(["git", "show", f"{rev}:train/scan.py"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
-    mod = sys.modules["old_scan"] = types.ModuleType("old_scan")  # a dataclass looks its module up
-    exec(compile(src, f"{rev}:train/scan.py", "exec"), mod.__dict__)
-    return mod
 
 
 def outputs(res) -> list:
@@ -60,7 +51,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--crops", action="store_true", help="as cxr-train's first read (train.prepare), crop prints too")
     args = ap.parse_args()
-    old = old_module(args.old)
+    old = old_module(args.old, "train/scan.py")
     config = PreprocessConfig()
     films = sorted(p for p in args.films.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     rows: dict[str, list[tuple[float, float]]] = {}
