@@ -21,10 +21,11 @@ def test_a_backup_copy_of_the_export_kept_in_out_is_never_taken_out(tmp_path, ca
     film_at(ds / "export" / "c0.png", 0), film_at(ds / "export" / "n0.png", 1)
     shutil.copytree(ds / "export", ds / "export_backup")  # the user's backup of the export, kept beside it
     (ds / "export" / "labels.csv").write_text("filename,label\nc0.png,COVID\nn0.png,Normal\n")
-    for _ in range(2):
-        rc, said, _ = run_filing([str(ds / "export" / "labels.csv"), "--out", str(ds)], capsys)
-        assert rc == 0 and "taken out" not in said
+    for _ in range(2):  # OUT the folder above the sheet's is refused (the export would be a class): nothing touched
+        rc, said, err = run_filing([str(ds / "export" / "labels.csv"), "--out", str(ds)], capsys)
+        assert rc == 2 and "taken out" not in said and "give a folder beside it" in err
     assert sorted(os.listdir(ds / "export_backup")) == ["c0.png", "n0.png"]
+    assert sorted(os.listdir(ds)) == ["export", "export_backup"]
 
 
 def test_two_sheets_filed_into_one_out_keep_each_others_film_of_one_name_and_bytes(tmp_path, capsys):

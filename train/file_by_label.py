@@ -33,7 +33,7 @@ from train.label_spellings import first_spelling
 from train.manifest_text import decode
 from train.sheet_manifest import carried_columns, file_manifest
 from train.sheet_views import not_frontal, view_column
-from train.sheet_walk import sheet_folders
+from train.sheet_walk import holds_sheet, sheet_folders
 from train.split_labels import split_column_problem
 from train.unlabelled_sheet import kaggle_sheet_words
 from train.side_file import SideFileError, read_side_file
@@ -157,20 +157,25 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
          dropped: list[str] | tuple[str, ...] = ()) -> tuple[dict[str, str], Filing]:
     """(film -> its class folder, the rows left out so far) of the sheet's ``rows``; filing.named and filing.names
     hold every film a row names (a row with no label, several, or one not known yet ('todo') too, and the films of
-    ``dropped``, rows read_sheet left out: filed earlier, such a film is in no class now)."""
+    ``dropped``, rows read_sheet left out: filed earlier, such a film is in no class now); filing.left_cells the file
+    cells of those left out whose film is not found or ambiguous (one filed earlier is in no class now either)."""
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting, spellings, by_real = set(), {}, {}
 
     def one(film: str | None) -> str | None:  # one film reached by two links (a/p1.png, b/p1.png) is one film
         return None if film is None else by_real.setdefault(os.path.realpath(film), film)
 
-    for value in dropped:
+    def left(value: str) -> None:  # a row left out: its film is in no class now (filed earlier, taken out)
         if value and (film := one(_film(value, root, index, Filing()))) is not None:
             filing.named.add(film)
+        elif value:
+            filing.left_cells.append(value)  # not found, or ambiguous: its earlier filing is said (train.stale_films)
+
+    for value in dropped:
+        left(value)
     for k, (value, label) in enumerate(rows):
         if not label or "|" in label or label.casefold() in PLACEHOLDERS:
-            if value and (film := one(_film(value, root, index, Filing()))) is not None:
-                filing.named.add(film)
+            left(value)
             if label.casefold() in PLACEHOLDERS:
                 filing.placeholder[label] = filing.placeholder.get(label, 0) + 1
             elif not label:
@@ -228,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     root = args.sheet.parent
     out = args.out if args.out is not None else sorted_folder(root)
-    if os.path.realpath(out) == os.path.realpath(root):
-        print(f"--out {said_name(str(out))} is the sheet's own folder, among the films: give a folder beside it",
-              file=sys.stderr)
+    if holds_sheet(out, root):  # the export itself a class folder of OUT ('export' beside COVID and Normal)
+        print(f"--out {said_name(str(out))} is the sheet's own folder or one above it, holding the films: give a "
+              "folder beside it", file=sys.stderr)
         return 2
     try:
         other_modality: dict[str, int] = {}

@@ -11,10 +11,13 @@ same; a copy is taken out only while it holds the film's bytes (train.stale_film
 
 One line a path: ``file`` (CLASS/NAME in OUT), ``film`` (the film's path from OUT, so that the two move together),
 ``how`` (link or copy), ``device``, ``inode``, ``size``, ``mtime_ns``, ``film_path`` (the film's absolute path: OUT
-moved without the films leaves ``film`` leading nowhere); written whole, as one atomic replace. A record of 0.55.0
-has no ``film_path``. The record is a file a user can edit: a line whose ``file`` is not CLASS/NAME in a folder of
-OUT itself (``Normal/../../notes.txt``, a link out of OUT) is no filing of this command's, and is dropped on reading
-(a rerun removed the user's file it named); a record that cannot be read whole is RecordUnreadable, never replaced.
+moved without the films leaves ``film`` leading nowhere), ``sheet_path`` (the film's path as the sheet's folder
+holds it, absolute, links not resolved: a sheet film that is a symbolic link, re-pointed to a re-export, is another
+``film`` but the same ``sheet_path``); written whole, as one atomic replace. A record of 0.55.0 has no ``film_path``,
+and one written before ``sheet_path`` was added (8 columns) none of it: both are read. The record is a file a user
+can edit: a line whose ``file`` is not CLASS/NAME in a folder of OUT itself (``Normal/../../notes.txt``, a link out
+of OUT) is no filing of this command's, and is dropped on reading (a rerun removed the user's file it named); a
+record that cannot be read whole is RecordUnreadable, never replaced.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from pathlib import Path
 from edge.atomic import write_bytes
 
 RECORD = ".filed.csv"
-COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns", "film_path"]
+COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns", "film_path", "sheet_path"]
 OLD_COLUMNS = COLUMNS[:7]  # 0.55.0's record
+READ_COLUMNS = (COLUMNS, COLUMNS[:8], OLD_COLUMNS)  # this one, the one before sheet_path, 0.55.0's
 
 
 class RecordUnreadable(ValueError):
@@ -47,6 +51,7 @@ class Filed:
     size: int
     mtime_ns: int
     film_path: str = ""  # the film's absolute path when filed ('' in 0.55.0's record)
+    sheet_path: str = ""  # its path under the sheet's folder, absolute, links not resolved ('' in older records)
 
 
 def in_out(out: str | os.PathLike, rel: str) -> bool:
@@ -79,17 +84,17 @@ def read_record(out: str | os.PathLike) -> dict[str, Filed] | None:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8", "surrogateescape"))))
     except csv.Error as e:
         raise RecordUnreadable(f"not CSV: {e}") from None
-    if not rows or rows[0] not in (COLUMNS, OLD_COLUMNS):
+    if not rows or rows[0] not in READ_COLUMNS:
         raise RecordUnreadable("its first line is not the record's header")
     record: dict[str, Filed] = {}
     for n, r in enumerate(rows[1:], 2):
         if not r:
             continue
         try:
-            if len(r) not in (len(OLD_COLUMNS), len(COLUMNS)) or r[2] not in ("link", "copy"):
+            if not len(OLD_COLUMNS) <= len(r) <= len(rows[0]) or r[2] not in ("link", "copy"):
                 raise ValueError
             entry = Filed(os.path.normpath(os.path.join(base, r[1])), r[2], *map(int, r[3:7]),
-                          *([os.path.normpath(r[7])] if len(r) > 7 and r[7] else []))
+                          *(os.path.normpath(p) if p else "" for p in r[7:9]))
         except ValueError:
             raise RecordUnreadable(f"line {n} is not a line of it") from None
         if in_out(out, r[0]):
@@ -107,7 +112,7 @@ def write_record(out: str | os.PathLike, record: dict[str, Filed]) -> None:
     for rel in sorted(record):
         e = record[rel]
         w.writerow([rel, os.path.relpath(e.film, base), e.how, e.device, e.inode, e.size, e.mtime_ns,
-                    e.film_path or e.film])
+                    e.film_path or e.film, e.sheet_path])
     write_bytes(record_path(out), text.getvalue().encode("utf-8", "surrogateescape"))
 
 
@@ -122,7 +127,8 @@ def filed_now(out: str | os.PathLike, rel: str, film: str) -> Filed | None:
     if not stat.S_ISREG(st.st_mode):
         return None
     real = os.path.realpath(film)
-    return Filed(real, "link" if same else "copy", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, real)
+    return Filed(real, "link" if same else "copy", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, real,
+                 os.path.abspath(film))
 
 
 def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:

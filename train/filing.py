@@ -40,6 +40,10 @@ class Filing:
     record_unread: str = ""  # why OUT/.filed.csv, there, could not be read whole: kept, nothing taken out by it
     lost: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film found nowhere now: left, said
     replaced: list[str] = field(default_factory=list)  # CLASS/FILM recorded, now another file: said once, line dropped
+    left_cells: list[str] = field(default_factory=list)  # file cells of rows left out ('todo', L) whose film is not found
+    unplaced: list[str] = field(default_factory=list)  # CLASS/FILM recorded from the film of one of them: left, said
+    unnamed: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film of the sheet's folder no row names
+    other_names: list[str] = field(default_factory=list)  # no record: the film itself under a name not this command's
     linked_out: dict[str, list[str]] = field(default_factory=dict)  # class folder that is a link -> films not filed
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
     other_modality: dict[str, int] = field(default_factory=dict)  # 'CT' -> rows of the sheet's modality column
@@ -57,7 +61,8 @@ class Filing:
         that it always exited 1), another modality, a lateral view, a file that is no film (:meth:`on_purpose`)."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
                 + len(self.kept) + len(self.clashing) + len(self.stale_left) + len(self.unsure)
-                + len(self.lost) + len(self.replaced) + sum(map(len, self.linked_out.values()))
+                + len(self.lost) + len(self.replaced) + len(self.unplaced) + len(self.unnamed)
+                + len(self.other_names) + sum(map(len, self.linked_out.values()))
                 + bool(self.record_error) + bool(self.record_unread))
 
     def on_purpose(self) -> int:
@@ -146,6 +151,24 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
         lines.append(f"{len(filing.replaced)} file(s) where {said_name('.filed.csv')} says this command filed a film "
                      f"now hold another file, put there since: {_some(filing.replaced)}; left as they are, and their "
                      "lines dropped from the record (no filing of this command now; said this once)")
+    if filing.other_names:
+        lines.append(f"{len(filing.other_names)} file(s) in OUT's class folders that are a film of the sheet (a hard "
+                     "link or symbolic link to it) under a name this command never gives it, not known to be its filing "
+                     f"(OUT holds no {said_name('.filed.csv')}, the record of what it filed: a new OUT, or one 0.54.0 "
+                     "filed): "
+                     f"{_some(filing.other_names)}; left as they are: remove each by hand, or move it out of OUT's "
+                     "class folders (cxr-train would train on the film twice)")
+    if filing.unplaced:
+        lines.append(f"{len(filing.unplaced)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from "
+                     "the film of a row that now leaves it out (a label not known yet, no label or several, a lateral "
+                     "view, another modality), that film not found or its name now two films': "
+                     f"{_some(filing.unplaced)}; remove each by hand (no film of a class now), or its line in the record "
+                     "to keep it")
+    if filing.unnamed:
+        lines.append(f"{len(filing.unnamed)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from a "
+                     f"film in the sheet's folder that no row of the sheet names now (its row removed): "
+                     f"{_some(filing.unnamed)}; remove each by hand, or its line in the record to keep it (a second "
+                     "sheet in that folder filed into the same OUT: give each sheet its own --out)")
     for folder, names in sorted(filing.linked_out.items()):
         lines.append(f"class folder {said_name(str(out / folder))} is a link to "
                      f"{said_name(os.path.realpath(out / folder))}, not a folder of {said_name(str(out))} itself: "

@@ -38,3 +38,9 @@ def sheet_folders(root: Path, out: Path) -> Iterator[tuple[str, list[str]]]:
     for folder, dirs, names in os.walk(root, followlinks=True):
         dirs[:] = [d for d in sorted(dirs) if walk_into(os.path.join(folder, d), d)]
         yield folder, names
+
+
+def holds_sheet(out: str | os.PathLike, root: str | os.PathLike) -> bool:
+    """Whether ``out`` is the sheet's folder ``root`` or a folder above it (links resolved): given as file_by_label's
+    OUT, the export itself lay in it beside the class folders, and cxr-train took 'export' for a class of films."""
+    return _above_or_at(os.path.realpath(out), os.path.realpath(root))

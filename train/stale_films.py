@@ -3,11 +3,14 @@
 
 Only what the record says this command filed from that very film, and is still the file it filed, is taken out: a
 backup copy of the export in OUT, or another hospital's film of the same name and bytes, is never the film's filing.
-A recorded copy is taken out only where its bytes are still the film's. A recorded film is known by its path from OUT,
-its absolute path, or (a hard link) its inode: OUT moved elsewhere, its films were left in their old class without a
-word; one found none of these ways while its file is still there is said (exit 1), never kept silently.
+A recorded copy is taken out only where its bytes are still the film's. A recorded film is known by its path in the
+sheet's folder (a film that is a symbolic link, re-pointed to a re-export), its path from OUT, its absolute path, or
+(a hard link) its inode: OUT moved elsewhere, its films were left in their old class without a word; one found none
+of these ways while its file is still there is said (exit 1), never kept silently, as is one whose row now leaves it
+out while its film is not found, or whose row was removed (train.rowless_filings).
 An OUT filed by 0.54.0 or earlier has no record: there only what is certainly the film's own second name is taken
-out (a hard link sharing its inode, a symbolic link to it), and only in the class folders of the sheet's labels
+out (a hard link sharing its inode, a symbolic link to it) under a name this command gives the film (a user's own
+link under another name, patient_A.png, is said, never removed), and only in the class folders of the sheet's labels
 (a backup of the export kept in OUT, ``cp -al export OUT/backup``, was emptied when every folder of OUT was searched;
 a film relabelled to a label the sheet no longer gives stays in that old folder); a file of the film's name there
 that is neither (a copy, or the film's old bytes before a re-export) is left and said. With a record, a file in a
@@ -28,6 +31,7 @@ from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, read_record, replaced, still_filed,
                                 write_record)
 from train.filing import Filing
+from train.rowless_filings import say_rowless
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
 
 
@@ -50,14 +54,19 @@ def _remove(out: str | os.PathLike, rel: str, film: str, filing: Filing) -> bool
 
 
 def _spared(path: str, itself: str, sources: set[str]) -> bool:
-    """Never taken out: a file in a folder holding the sheet's films (OUT given as the folder above the sheet's: each
-    film is the same file as its link), or the film itself (the sheet names it by a symbolic link into OUT)."""
+    """Never taken out: a file in a folder holding the sheet's films (a row naming a film in OUT by its path; OUT
+    given as the folder above the sheet's is refused), or the film itself (the sheet names it by a symbolic link
+    into OUT)."""
     return _folder(path) in sources or (os.path.realpath(path) == itself and not os.path.islink(path))
 
 
-def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int], str]) -> str | None:
-    """The film of the sheet's a record's entry was filed from: by its path from OUT, its absolute path, or (a hard
-    link) the inode it shares with the film."""
+def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int], str],
+             by_path: dict[str, str]) -> str | None:
+    """The film of the sheet's a record's entry was filed from: by its path in the sheet's folder (a film that is a
+    symbolic link, re-pointed to a re-export since: its old filing leads to the old file), its path from OUT, its
+    absolute path, or (a hard link) the inode it shares with the film."""
+    if entry.sheet_path in by_path:
+        return by_path[entry.sheet_path]
     for path in (entry.film, entry.film_path):
         if path and path in mine:
             return mine[path]
@@ -65,8 +74,9 @@ def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int],
 
 
 def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
-               sources: set[str]) -> None:
+               sources: set[str], root: str | os.PathLike) -> None:
     mine, by_inode = {os.path.realpath(f): f for f in filing.named}, {}
+    by_path = {os.path.abspath(f): f for f in filing.named}
     for f in sorted(filing.named):
         try:
             st = os.stat(f)
@@ -77,8 +87,10 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
     for rel, entry in sorted(record.items()):
         if rel in placed:
             continue  # filed there now
-        film, path = _film_of(entry, mine, by_inode), os.path.join(out, rel)
+        film, path = _film_of(entry, mine, by_inode, by_path), os.path.join(out, rel)
         if film is None:
+            if say_rowless(rel, entry, still_filed(out, rel, entry), root, filing):
+                continue  # its row now leaves it out, its film not found; or its row removed (train.rowless_filings)
             if (rel.rsplit("/", 1)[1].casefold() in names and still_filed(out, rel, entry) is not None
                     and not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))):
                 filing.lost.append(rel)  # a film of this sheet's name found nowhere now (OUT moved, the export gone)
@@ -113,9 +125,13 @@ def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, so
                 continue
             link = stat.S_ISLNK(lst.st_mode) and os.path.realpath(path) == itself
             same = stat.S_ISREG(lst.st_mode) and (lst.st_dev, lst.st_ino) == (st.st_dev, st.st_ino)
-            if link or same:
+            named = rel.rsplit("/", 1)[1].casefold() in names  # a name this command gives the film
+            if (link or same) and named:
                 _remove(out, rel, film, filing)
-            elif rel.rsplit("/", 1)[1].casefold() in names and rel not in filing.unsure:
+            elif link or same:
+                if rel not in filing.other_names:
+                    filing.other_names.append(rel)  # the film under a user's own name (patient_A.png): never ours
+            elif named and rel not in filing.unsure:
                 filing.unsure.append(rel)  # a copy, or the film's old bytes: not certainly this command's
 
 
@@ -139,7 +155,7 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
         folders = real_folders(out, set(classes or ()) | set(films.values()))  # never a link out of OUT
         if record is not None:
             recorded = set(record)
-            _by_record(record, placed, out, filing, sources)
+            _by_record(record, placed, out, filing, sources, root)
             say_unrecorded(recorded, placed, out, filing, folders,
                            lambda path, film: _spared(path, os.path.realpath(film), sources))
         else:

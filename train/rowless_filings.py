@@ -1,0 +1,61 @@
+"""A film ``python -m train.file_by_label`` filed earlier (OUT/.filed.csv) that no row of the sheet files now and
+that train.stale_films cannot take out, said (exit 1), never removed.
+
+Two ways a film was left trained under a label the sheet no longer gives it, exit 0: its row now leaves it out
+('todo', a lateral view, CT, no label or several) while its film cannot be found (removed from the export) or its
+name is two films' now (which did the row mean?), so the film reached no list of the sheet's films; or its row was
+removed from the sheet. The first is known by the row's file cell, the second by the film lying in the sheet's folder.
+Neither is taken out: an unresolved cell proves no film, and two sheets in one folder filed into one OUT name each
+other's films in that folder (said, with what to do).
+"""
+
+from __future__ import annotations
+
+import os
+
+from edge.film_files import IMAGE_SUFFIXES
+from train.filed_record import Filed
+from train.filing import Filing
+from train.sheet_walk import holds_sheet
+
+
+def cell_names(cells: list[str]) -> set[str]:
+    """The names, in any case, that a sheet's file cells give (``images\\p1.png``: p1.png)."""
+    return {c.replace("\\", "/").rsplit("/", 1)[-1].casefold() for c in cells if c}
+
+
+def recorded_names(rel: str, entry: Filed) -> set[str]:
+    """The names, in any case, a recorded filing and its film went by (its file's in OUT, the film's, its path's in
+    the sheet's folder), with those without an image suffix (a cell 'p1' names p1.png, as file_by_label finds it)."""
+    names = {os.path.basename(p).casefold() for p in (rel, entry.film, entry.film_path, entry.sheet_path) if p}
+    return names | {stem for stem, suffix in map(os.path.splitext, names) if suffix in IMAGE_SUFFIXES}
+
+
+def in_sheet_folder(entry: Filed, root: str | os.PathLike) -> bool:
+    """Whether a recorded film's path (as the sheet's folder held it, or the film's own) lies under ``root``, by
+    absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store)."""
+    for path in (entry.sheet_path, entry.film_path, entry.film):
+        if path and any(holds_sheet(norm(root), norm(os.path.dirname(path)))
+                        for norm in (os.path.abspath, os.path.realpath)):
+            return True
+    return False
+
+
+def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing) -> bool:
+    """Whether a recorded filing whose film no row of the sheet files now (``there``: still the file filed) is said:
+    in filing.unplaced where a row left out names it by a cell whose film is not found or ambiguous; in
+    filing.unnamed where its film lies in the sheet's folder and no row names it. A cell of a labelled row that is
+    not found or ambiguous (said already, exit 1) names it too: nothing more said then. A film of another folder,
+    still there, is another sheet's filed into the same OUT: left to train.stale_films."""
+    names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root)
+    if ours or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
+        if names & cell_names(filing.left_cells):  # not another sheet's film of that name, filed into this OUT
+            if there:
+                filing.unplaced.append(rel)
+            return True
+        if names & cell_names(filing.not_found + filing.ambiguous):
+            return True
+    if there and ours:
+        filing.unnamed.append(rel)
+        return True
+    return False
