@@ -69,7 +69,7 @@ def test_a_row_removed_from_the_sheet_leaves_its_film_said_never_removed(tmp_pat
     sheet.write_text(SHEET.replace("p1.png,Normal,PA,X-ray\n", ""))
     rc, said, _ = _run(sheet, out, capsys)
     assert rc == 1 and "no row of the sheet names now (its row removed): Normal/p1.png" in said  # was exit 0
-    assert "give each sheet its own --out" in said and "remove each by hand, or its line in the record" in said
+    assert "run that sheet once" in said and "remove each by hand, or its line in the record" in said
     assert _files(out) == ["COVID/p2.png", "Normal/p0.png", "Normal/p1.png"]
     (out / "Normal" / "p1.png").unlink()
     rc, said, _ = _run(sheet, out, capsys)
@@ -100,8 +100,8 @@ def test_a_record_without_sheet_path_is_still_read_and_kept_in_step(tmp_path, ca
     sheet, out = _export(tmp_path / "export"), tmp_path / "out"
     assert _run(sheet, out, capsys)[0] == 0
     lines = (out / RECORD).read_text().splitlines()
-    assert lines[0].split(",") == COLUMNS and COLUMNS[-1] == "sheet_path"
-    (out / RECORD).write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in lines))  # the 8-column record
+    assert lines[0].split(",") == COLUMNS and COLUMNS[8:] == ["sheet_path", "sheet"]
+    (out / RECORD).write_text("".join(line.rsplit(",", 2)[0] + "\n" for line in lines))  # the 8-column record
     assert read_record(out)["Normal/p0.png"].sheet_path == ""
     sheet.write_text(SHEET.replace("p0.png,Normal", "p0.png,COVID"))
     rc, said, _ = _run(sheet, out, capsys)

@@ -250,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     films, filing = plan(rows, root, out, dropped)
     filing.other_modality, filing.other_view = other_modality, other_view or {}
     file_films(films, out, filing)
-    take_out_stale(films, out, root, filing, {folder_name(label) for _, label in rows if label and "|" not in label
-                                              and label.casefold() not in PLACEHOLDERS})
+    take_out_stale(films, out, args.sheet, filing, {folder_name(lab) for _, lab in rows if lab and "|" not in lab
+                                                    and lab.casefold() not in PLACEHOLDERS})
     file_manifest(out, filing, others)
     lines = summary(filing, args.sheet, out)
     print("\n".join(lines))

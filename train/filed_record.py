@@ -13,8 +13,10 @@ One line a path: ``file`` (CLASS/NAME in OUT), ``film`` (the film's path from OU
 ``how`` (link or copy), ``device``, ``inode``, ``size``, ``mtime_ns``, ``film_path`` (the film's absolute path: OUT
 moved without the films leaves ``film`` leading nowhere), ``sheet_path`` (the film's path as the sheet's folder
 holds it, absolute, links not resolved: a sheet film that is a symbolic link, re-pointed to a re-export, is another
-``film`` but the same ``sheet_path``); written whole, as one atomic replace. A record of 0.55.0 has no ``film_path``,
-and one written before ``sheet_path`` was added (8 columns) none of it: both are read. The record is a file a user
+``film`` but the same ``sheet_path``), ``sheet`` (the absolute path of the sheet that filed it: two sheets beside one
+export, train_labels.csv and test_labels.csv, filed into one OUT each took the other's films for rows removed, exit 1
+on every run); written whole, as one atomic replace. A record of 0.55.0 has no ``film_path``, and one written before
+``sheet_path`` (8 columns) or ``sheet`` (9) was added none of those: all are read, an entry of no sheet as any sheet's. The record is a file a user
 can edit: a line whose ``file`` is not CLASS/NAME in a folder of OUT itself (``Normal/../../notes.txt``, a link out
 of OUT) is no filing of this command's, and is dropped on reading (a rerun removed the user's file it named); a
 record that cannot be read whole is RecordUnreadable, never replaced.
@@ -32,9 +34,9 @@ from pathlib import Path
 from edge.atomic import write_bytes
 
 RECORD = ".filed.csv"
-COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns", "film_path", "sheet_path"]
+COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns", "film_path", "sheet_path", "sheet"]
 OLD_COLUMNS = COLUMNS[:7]  # 0.55.0's record
-READ_COLUMNS = (COLUMNS, COLUMNS[:8], OLD_COLUMNS)  # this one, the one before sheet_path, 0.55.0's
+READ_COLUMNS = (COLUMNS, COLUMNS[:9], COLUMNS[:8], OLD_COLUMNS)  # this one, before sheet, before sheet_path, 0.55.0's
 
 
 class RecordUnreadable(ValueError):
@@ -52,6 +54,7 @@ class Filed:
     mtime_ns: int
     film_path: str = ""  # the film's absolute path when filed ('' in 0.55.0's record)
     sheet_path: str = ""  # its path under the sheet's folder, absolute, links not resolved ('' in older records)
+    sheet: str = ""  # the absolute path of the sheet that filed it ('' in older records: any sheet's)
 
 
 def in_out(out: str | os.PathLike, rel: str) -> bool:
@@ -94,7 +97,7 @@ def read_record(out: str | os.PathLike) -> dict[str, Filed] | None:
             if not len(OLD_COLUMNS) <= len(r) <= len(rows[0]) or r[2] not in ("link", "copy"):
                 raise ValueError
             entry = Filed(os.path.normpath(os.path.join(base, r[1])), r[2], *map(int, r[3:7]),
-                          *(os.path.normpath(p) if p else "" for p in r[7:9]))
+                          *(os.path.normpath(p) if p else "" for p in r[7:10]))
         except ValueError:
             raise RecordUnreadable(f"line {n} is not a line of it") from None
         if in_out(out, r[0]):
@@ -112,13 +115,13 @@ def write_record(out: str | os.PathLike, record: dict[str, Filed]) -> None:
     for rel in sorted(record):
         e = record[rel]
         w.writerow([rel, os.path.relpath(e.film, base), e.how, e.device, e.inode, e.size, e.mtime_ns,
-                    e.film_path or e.film, e.sheet_path])
+                    e.film_path or e.film, e.sheet_path, e.sheet])
     write_bytes(record_path(out), text.getvalue().encode("utf-8", "surrogateescape"))
 
 
-def filed_now(out: str | os.PathLike, rel: str, film: str) -> Filed | None:
-    """The entry of ``film``'s file at ``out``/``rel`` as it is now: a hard link where it is the film itself (the same
-    inode), else a copy; None where no plain file is there."""
+def filed_now(out: str | os.PathLike, rel: str, film: str, sheet: str | os.PathLike = "") -> Filed | None:
+    """The entry of ``film``'s file at ``out``/``rel`` as it is now, filed by ``sheet``: a hard link where it is the
+    film itself (the same inode), else a copy; None where no plain file is there."""
     try:
         st = os.lstat(os.path.join(out, rel))
         same = os.path.samefile(film, os.path.join(out, rel))
@@ -128,7 +131,15 @@ def filed_now(out: str | os.PathLike, rel: str, film: str) -> Filed | None:
         return None
     real = os.path.realpath(film)
     return Filed(real, "link" if same else "copy", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, real,
-                 os.path.abspath(film))
+                 os.path.abspath(film), os.path.abspath(sheet) if sheet else "")
+
+
+def other_sheets(entry: Filed, sheet: str | os.PathLike) -> bool:
+    """Whether ``entry`` was filed by another sheet than ``sheet`` that is still there (test_labels.csv beside
+    train_labels.csv, filed into one OUT): its films are that sheet's, not rows removed from this one. An entry of
+    no sheet (an older record) or of a sheet gone from its path (the export moved, the sheet renamed) is any
+    sheet's, this one's too, as before the column was added."""
+    return bool(entry.sheet) and entry.sheet != os.path.abspath(sheet) and os.path.isfile(entry.sheet)
 
 
 def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:

@@ -168,7 +168,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
         lines.append(f"{len(filing.unnamed)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from a "
                      f"film in the sheet's folder that no row of the sheet names now (its row removed): "
                      f"{_some(filing.unnamed)}; remove each by hand, or its line in the record to keep it (a second "
-                     "sheet in that folder filed into the same OUT: give each sheet its own --out)")
+                     "sheet in that folder filed them into the same OUT, by an older cxr-edge whose record says no "
+                     "sheet: run that sheet once, and they are its own from then on)")
     for folder, names in sorted(filing.linked_out.items()):
         lines.append(f"class folder {said_name(str(out / folder))} is a link to "
                      f"{said_name(os.path.realpath(out / folder))}, not a folder of {said_name(str(out))} itself: "

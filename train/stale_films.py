@@ -18,7 +18,8 @@ class folder of the sheet's labels that the record does not name but is a film o
 (a copy 0.54.0 made), is said too, never taken out (train.unrecorded_films). A record line whose file is now another
 (a user's file put in its place) is said once and dropped: no filing of this command's now. A recorded film found
 nowhere is said only where its name is one of this sheet's films' (another sheet's export archived away is no
-failure of this one). A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
+failure of this one). A recorded film no row of this sheet names that another sheet filed (its ``sheet``, still
+there: test_labels.csv beside train_labels.csv, both filed into one OUT) is that sheet's, never said by this one. A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
 Normal: cxr-train refused the two).
 """
 
@@ -26,10 +27,12 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace as with_fields
+from pathlib import Path
 
 from edge.output import said_name
-from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, read_record, replaced, still_filed,
-                                write_record)
+from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, other_sheets, read_record, replaced,
+                                still_filed, write_record)
 from train.filing import Filing
 from train.rowless_filings import say_rowless
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
@@ -74,7 +77,7 @@ def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int],
 
 
 def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
-               sources: set[str], root: str | os.PathLike) -> None:
+               sources: set[str], sheet: str | os.PathLike) -> None:
     mine, by_inode = {os.path.realpath(f): f for f in filing.named}, {}
     by_path = {os.path.abspath(f): f for f in filing.named}
     for f in sorted(filing.named):
@@ -89,7 +92,9 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             continue  # filed there now
         film, path = _film_of(entry, mine, by_inode, by_path), os.path.join(out, rel)
         if film is None:
-            if say_rowless(rel, entry, still_filed(out, rel, entry), root, filing):
+            if other_sheets(entry, sheet):
+                continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
+            if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing):
                 continue  # its row now leaves it out, its film not found; or its row removed (train.rowless_filings)
             if (rel.rsplit("/", 1)[1].casefold() in names and still_filed(out, rel, entry) is not None
                     and not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))):
@@ -135,12 +140,13 @@ def _without_record(placed: set[str], out: str | os.PathLike, filing: Filing, so
                 filing.unsure.append(rel)  # a copy, or the film's old bytes: not certainly this command's
 
 
-def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os.PathLike, filing: Filing,
+def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | os.PathLike, filing: Filing,
                    classes: set[str] | None = None) -> Filing:
     """Each film the sheet names (filing.named) taken out of the class folders of ``out`` it is not filed in now,
     where this command filed it there (OUT/.filed.csv), then the record written with what is filed now. Run after a
     filing stopped part way too, taking nothing out then: a copy made before the stop and not recorded would never
-    be taken out. ``classes``: the class folders of the sheet's labels, the only folders of OUT looked in without a
+    be taken out. ``sheet``: the sheet filed (its folder holds its films; each record line says which sheet filed
+    it). ``classes``: the class folders of the sheet's labels, the only folders of OUT looked in without a
     record (a film's links taken out there, a file of its name that is no link said) and, with one, for a film's
     file the record does not name (said). A record that cannot be read whole is said (filing.record_unread) and left
     as it is: nothing taken out, nothing written."""
@@ -155,7 +161,7 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
         folders = real_folders(out, set(classes or ()) | set(films.values()))  # never a link out of OUT
         if record is not None:
             recorded = set(record)
-            _by_record(record, placed, out, filing, sources, root)
+            _by_record(record, placed, out, filing, sources, sheet)
             say_unrecorded(recorded, placed, out, filing, folders,
                            lambda path, film: _spared(path, os.path.realpath(film), sources))
         else:
@@ -170,8 +176,10 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, root: str | os
         del record[rel]  # removed by hand since
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
+            if not other_sheets(old, sheet):  # of no sheet known (an older record): this one's from now on
+                record[rel] = with_fields(old, sheet=os.path.abspath(sheet))
             continue  # this film's filing from before, or another film's of the same bytes there first
-        entry = filed_now(out, rel, film)
+        entry = filed_now(out, rel, film, sheet)
         if entry is not None and (film in filing.made_now or entry.how == "link"):
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
         else:
