@@ -38,11 +38,36 @@ def calibration_draw(labels: np.ndarray, classes: list[str], asked: int) -> dict
     n = sum(counts.values())
     warning = None
     if n < FEWEST_ADVISED:
-        fewer = "" if n >= asked else f" (the training split holds no more than the {asked} asked for)"
+        # all the training split holds: more --calibration-samples adds none ("give 100 or more" was said to one who
+        # asked 300 of a split of 84)
+        fewer, advice = ((f" (all the training split holds of the {asked} asked for)",
+                          f"train the run on more films to set them on {FEWEST_ADVISED} or more") if n < asked else
+                         ("", f"give --calibration-samples {FEWEST_ADVISED} or more (the default is {DEFAULT_SAMPLES})"))
         warning = (f"the int8 ranges are set on {counted(n, 'training film')}{fewer} ({draw_words(counts)}): values "
-                   "the other films reach beyond them are clipped on the device; give --calibration-samples "
-                   f"{FEWEST_ADVISED} or more (the default is {DEFAULT_SAMPLES}), and read the gate below for what it cost")
+                   f"the other films reach beyond them are clipped on the device; {advice}, and read the gate below "
+                   "for what it cost")
     return {"counts": counts, "warning": warning}
+
+
+def recorded_draw(n: int | None) -> dict | None:
+    """--report-only's ``calibration_draw``, which draws no film: the count the full-integer files record
+    (convert.run_files.calibration_count), no class counts, and the warning under FEWEST_ADVISED that a conversion
+    gives (it was left out, though docs/commands.md promises it); None where the files record no count."""
+    if n is None:
+        return None
+    warning = None if n >= FEWEST_ADVISED else (
+        f"the int8 ranges were set on {counted(n, 'training film')} when the files were converted: values the other "
+        "films reach beyond them are clipped on the device; convert again with --calibration-samples "
+        f"{FEWEST_ADVISED} or more (the default is {DEFAULT_SAMPLES}; more training films where the split holds "
+        "fewer), and read the gate below for what it cost")
+    return {"counts": None, "warning": warning}
+
+
+def warned(draw: dict | None, log) -> dict | None:
+    """``draw``, its warning logged (``log``: cxr-convert's stderr lines) where it has one."""
+    if draw and draw.get("warning"):
+        log(f"warning: {draw['warning']}")
+    return draw
 
 
 def draw_words(counts: dict[str, int], name=str) -> str:
@@ -64,5 +89,6 @@ def draw_sentence(report: dict, name=str) -> str:
             if draw.get("counts") else ", drawn from each class alike when the files were converted")
     said = (f"The full-integer modes' quantization ranges were set on {counted(n, 'training image')}{each} "
             "(never test). ")
-    warned = draw.get("warning") and draw["warning"].replace(draw_words(draw["counts"]), draw_words(draw["counts"], name))
+    warned = draw.get("warning") and (draw["warning"].replace(draw_words(draw["counts"]), draw_words(draw["counts"], name))
+                                      if draw.get("counts") else draw["warning"])
     return said + (f"**Warning:** {warned}. " if warned else "")

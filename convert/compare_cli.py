@@ -214,7 +214,7 @@ def compare(
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  absolute_paths=absolute_paths(model_a=model_a, model_b=model_b, data_dir=data_dir),
                  left_out_films=left_out_films(data_dir, matched),
-                 equivalence=equivalence(r["per_class"], *margin_of(info_a, info_b)),  # within the gate's margin, or not shown
+                 equivalence=equivalence(r["per_class"], *margin_of(info_a, info_b), r["classes"]),  # every class within the margin, or not shown
                  same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),
                  seen_in_training=seen_note, study_design=designs, split_gone=gone_splits([model_a, model_b], names),

@@ -50,7 +50,7 @@ def verdict(r: dict, name=str) -> str:
     inside, pt = ("includes" if interval == 0 else "excludes"), p_text(r["mcnemar_p"], "")
     if interval == films:  # neither: equivalent within the gate's margin, or not shown to be (convert.equivalence)
         same = r.get("equivalence") or equivalence(r.get("per_class") or [], DEFAULT_MARGIN,
-                                                   "the default per-class limit of cxr-convert's gate")
+                                                   "the default per-class limit of cxr-convert's gate", r.get("classes"))
         return (f"Here the interval {inside} 0 and McNemar's p is {pt}: "
                 + (equivalence_words(same, name) if interval == 0 else
                    f"by both, model {'B' if interval > 0 else 'A'} did better on these films."))

@@ -8,6 +8,7 @@ its default of 2 points)."""
 from __future__ import annotations
 
 from convert.gate import points_text
+from edge.figures import listed
 
 DEFAULT_MARGIN = 2.0  # cxr-convert --max-class-drop's default, in points
 
@@ -23,25 +24,43 @@ def margin_of(info_a: dict, info_b: dict) -> tuple[float, str]:
     return DEFAULT_MARGIN, "the default per-class limit of cxr-convert's gate"
 
 
-def equivalence(per_class: list[dict], margin: float, source: str) -> dict:
+def equivalence(per_class: list[dict], margin: float, source: str, classes: list[str] | None = None) -> dict:
     """compare.json's ``equivalence``: whether every class's paired 95% interval of B - A sensitivity lies within
-    +/- ``margin`` points, and the class whose interval reaches furthest from 0 (its ``difference_ci`` in points)."""
+    +/- ``margin`` points, and the class whose interval reaches furthest from 0 (its ``difference_ci`` in points).
+    ``classes``: every label of the model; one with no interval (no film of it scored, as --class-map NAME=- leaves
+    it) is ``unmeasured`` and rules equivalence out: "equivalent" was said with Normal left out. ``differing``: the
+    classes whose interval excludes 0, a difference these films did see."""
     spans = [(c["class"], [round(100 * v, 2) for v in c["difference_ci"]]) for c in per_class
              if c.get("difference_ci") and all(v is not None and v == v for v in c["difference_ci"])]
+    measured = {c for c, _ in spans}
+    unmeasured = [c for c in (classes or [c["class"] for c in per_class]) if c not in measured]
     widest = max(spans, key=lambda s: max(abs(s[1][0]), abs(s[1][1])), default=None)
-    inside = bool(spans) and len(spans) == len(per_class) and all(-margin <= lo and hi <= margin for _, (lo, hi) in spans)
+    inside = bool(spans) and not unmeasured and all(-margin <= lo and hi <= margin for _, (lo, hi) in spans)
     return {"margin_points": margin, "margin_from": source, "equivalent": inside,
-            "widest": {"class": widest[0], "difference_ci": widest[1]} if widest else None}
+            "widest": {"class": widest[0], "difference_ci": widest[1]} if widest else None,
+            "unmeasured": unmeasured, "differing": [c for c, (lo, hi) in spans if lo > 0 or hi < 0]}
 
 
 def equivalence_words(e: dict, name=str) -> str:
-    """The verdict's reading where neither model did better: equivalent within the margin, or not shown to be."""
+    """The verdict's reading where neither model did better: equivalent within the margin, or not shown to be; a class
+    whose interval excludes 0 is said to differ ("these films show no difference" was said beside one), and a class
+    with no film scored is named as a reason equivalence is not shown ("equivalent" was said with Normal left out)."""
     margin = f"+/- {points_text(e['margin_points'])} ({e['margin_from']})"
+    differing = e.get("differing") or []
+    seen = (f"{listed([name(c) for c in differing])} sensitivity "
+            + ("(its interval excludes 0)" if len(differing) == 1 else "(their intervals exclude 0)") if differing else "")
     if e["equivalent"]:
         return (f"every class's sensitivity interval lies within {margin}, so on these films the two are "
-                "equivalent within that margin.")
-    w = e.get("widest")
+                "equivalent within that margin" + (f", though they show a difference in {seen}." if seen else "."))
+    w, unmeasured = e.get("widest"), e.get("unmeasured") or []
+    head = (f"these films show a difference in {seen}, and they cannot show the two equivalent: " if seen else
+            "these films show no difference, but they cannot show the two equivalent either: ")
     reach = (f"{name(w['class'])} sensitivity's interval ({w['difference_ci'][0]:+.1f} to {w['difference_ci'][1]:+.1f} "
              "points) reaches beyond " if w else "no class's sensitivity has an interval within ")
-    return (f"these films show no difference, but they cannot show the two equivalent either: {reach}{margin}; "
-            "more films narrow the intervals.")
+    if not unmeasured:
+        return f"{head}{reach}{margin}; more films narrow the intervals."
+    lo, hi = w["difference_ci"] if w else (0, 0)
+    also = f", and {reach}it" if w and not (-e["margin_points"] <= lo and hi <= e["margin_points"]) else ""
+    return (f"{head}no film of {listed([name(c) for c in unmeasured])} was scored, so "
+            f"{'its' if len(unmeasured) == 1 else 'their'} sensitivity has no interval to lie within {margin}{also}; "
+            "score films of every class" + (", and more films narrow the intervals." if also else "."))

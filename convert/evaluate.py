@@ -146,7 +146,9 @@ def model_for(path: Path, prog: str = "cxr-evaluate", labels: list[str] | None =
                         # the weights and calibration, whatever else the file holds: two copies of one model differ in dates
                         "answers_from": (m.meta.get("tflite_sha256"), m.temperature),
                         # the share of its own validation images its input check flagged, as cxr-convert stored it
-                        "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation")}
+                        "flagged_validation": (m.meta.get("typicality") or {}).get("flagged_validation"),
+                        # its card: the gate's limits cxr-compare reads its equivalence margin from (convert.equivalence)
+                        "validation": m.meta.get("validation")}
 
 
 def _head(path: Path) -> bytes:

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
-from convert.calibration_draw import calibration_draw
+from convert.calibration_draw import calibration_draw, recorded_draw, warned
 from convert.chance import chance_line
 from convert.gate import (calibration_line, choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
                           resolution_note)
@@ -134,15 +134,15 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                    "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
                    "test_ece_after": reference["ece"],
                    "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
-    representative, typicality, draw = np.zeros((0,)), None, None
+    representative, typicality = np.zeros((0,)), None
     calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
+    draw = warned(recorded_draw(calibration_count(run_dir, calibrated)) if s.report_only and calibrated else None, log)
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)
         from convert.export import representative_sample
 
         representative, drawn = representative_sample(x_train, y_train, s.calibration_samples, seed=run["settings"]["seed"])
-        if calibrated and (draw := calibration_draw(drawn, classes, s.calibration_samples))["warning"]:
-            log(f"warning: {draw['warning']}")
+        draw = warned(calibration_draw(drawn, classes, s.calibration_samples) if calibrated else None, log)
         typicality = fit_input_check(run_dir, split, config, x_train, s)
     report = {
         "disclaimer": NOT_A_DEVICE, "run_dir": str(run_dir), "data_dir": str(split.data_dir), "cxr_edge_version": __version__, "classes": classes, "synthetic_data": run.get("synthetic_data", False), "synthetic_share": run.get("synthetic_share"),

@@ -35,8 +35,8 @@ def test_the_check_counts_only_full_integer_modes():
 def test_the_draw_is_counted_by_class_and_under_100_warned_of():
     draw = calibration_draw(np.array([0, 0, 1, 1, 1]), ["COVID", "Normal"], 300)
     assert draw["counts"] == {"COVID": 2, "Normal": 3}
-    assert draw["warning"].startswith("the int8 ranges are set on 5 training films (the training split holds no more "
-                                      "than the 300 asked for) (2 COVID and 3 Normal): values the other films reach")
+    assert draw["warning"].startswith("the int8 ranges are set on 5 training films (all the training split holds of "
+                                      "the 300 asked for) (2 COVID and 3 Normal): values the other films reach")
     assert calibration_draw(np.array([0, 1] * 50), ["COVID", "Normal"], 100)["warning"] is None
     said = draw_sentence({"calibrated_modes": ["int8"], "calibration_samples": 5, "calibration_draw": draw})
     assert "set on 5 training images: 2 COVID and 3 Normal, an equal share of each class" in said and "stratified" not in said

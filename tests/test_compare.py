@@ -147,8 +147,9 @@ def test_compare_md_says_in_one_sentence_what_the_interval_and_mcnemar_say_toget
     md = "\n".join(markdown(disagree, "a", "b", "d", "x"))
     assert "\nHere the interval excludes 0 but McNemar's p is 0.278: these films do not settle which is better.\n" in md
     neither = "\n".join(markdown({**disagree, "balanced_accuracy_difference_ci": [-0.1, 0.05]}, "a", "b", "d", "x"))
-    assert "Here the interval includes 0 and McNemar's p is 0.278: these films show no difference, but they cannot show " \
-           "the two equivalent either: Normal sensitivity's interval (" in neither
+    # Normal's own interval excludes 0 (B right on 20 more of its films): a difference seen there, not "no difference"
+    assert "Here the interval includes 0 and McNemar's p is 0.278: these films show a difference in Normal sensitivity " \
+           "(its interval excludes 0), and they cannot show the two equivalent: Normal sensitivity's interval (" in neither
 
 
 def test_the_verdict_when_the_interval_and_mcnemar_favour_different_models_or_the_interval_starts_at_0():

@@ -43,5 +43,5 @@ def test_the_widest_class_and_no_interval():
     e = equivalence([{"class": "COVID", "difference_ci": [-0.1, 0.05]},
                      {"class": "Normal", "difference_ci": [-0.01, 0.3]}], 2.0, "m")
     assert e == {"margin_points": 2.0, "margin_from": "m", "equivalent": False,
-                 "widest": {"class": "Normal", "difference_ci": [-1.0, 30.0]}}
+                 "widest": {"class": "Normal", "difference_ci": [-1.0, 30.0]}, "unmeasured": [], "differing": []}
     assert equivalence([], 2.0, "m")["equivalent"] is False
