@@ -41,8 +41,9 @@ def model_named(m, digest: Optional[str]) -> Optional[str]:
 
 def model_file(m, digest: Optional[str]):
     """The watched model file (edge.model_swap), named by its answers' model_sha256; None: a model of no file, or one
-    gone already (nothing to compare with)."""
+    gone already (nothing to compare with). Compared from the file's stat as it was loaded (EdgeModel.file_stat), where
+    the model has one: a file copied over --model before the watch started is then said too."""
     from edge.model_swap import ModelFile
 
     path = getattr(m, "path", None)
-    return None if path is None or digest is None else ModelFile(path, digest)
+    return None if path is None or digest is None else ModelFile(path, digest, getattr(m, "file_stat", None))

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import math
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -173,15 +174,24 @@ def read_digested(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[
     """:func:`read`, and the whole file's SHA-256 (as sha256sum prints it) of the very bytes read: hashed again from
     the path after the load, a file replaced in between (a rollout copying a new model in place) lent its digest to
     the answers of the model loaded before it."""
+    return _read(path, True)[:4]
+
+
+def read_stamped(path: str | Path) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes], str, os.stat_result]:
+    """:func:`read_digested`, and the file's stat as it was opened (fstat of the open file, before its bytes were
+    read): a watch's edge.model_swap starts from it, not from the path stated again once the watch starts, when a
+    file copied over the model in between (while --skip-answered's logs were read) passed for the loaded one."""
     return _read(path, True)
 
 
-def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes], str]:
+def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | None, dict[str, bytes], str, os.stat_result]:
     from edge.output import said_name  # a newline in the path forged a line of the error, an ESC ran on the terminal
 
     named = said_name(str(path))
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            opened = os.fstat(f.fileno())  # before the read: a change while it reads gives the path another stamp
+            data = f.read()
     except IsADirectoryError:
         inside = sorted(p.name for p in Path(path).glob("*.tflite"))[:4]  # a run folder given for its model
         raise ModelFileError(f"{named}: is a directory, not a model file"
@@ -190,7 +200,7 @@ def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | Non
     except OSError as e:
         raise ModelFileError(f"{named}: cannot read model file: {e.strerror or e}") from None
     try:
-        return (*split(data, Path(path).name), hashlib.sha256(data).hexdigest() if digested else "")
+        return (*split(data, Path(path).name), hashlib.sha256(data).hexdigest() if digested else "", opened)
     except ModelFileError as e:  # where two models are read (cxr-compare), which one
         raise ModelFileError(f"{named}: {e}") from None
 

@@ -41,8 +41,9 @@ class EdgeModel:
         self.path = Path(path)
         # as messages name it: a newline in the path forged a line of the error, an ESC ran on the terminal
         self._named = said_name(str(self.path))
-        # the whole file's SHA-256 of the bytes loaded (answers' model_sha256, --info's file_sha256): not of the path again
-        flatbuffer, meta, self.files, self.file_sha256 = md.read_digested(self.path)
+        # the whole file's SHA-256 of the bytes loaded (answers' model_sha256, --info's file_sha256): not of the path again;
+        # and its stat as opened, which a watch compares the path with (edge.model_swap): not the path's at the watch's start
+        flatbuffer, meta, self.files, self.file_sha256, self.file_stat = md.read_stamped(self.path)
         Interpreter, self.runtime = interpreter_class()
         if meta is None and not labels:  # before loading: a file cut short can crash the runtime outright
             raise ModelFileError(no_metadata(self._named))

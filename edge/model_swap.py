@@ -26,9 +26,12 @@ _Stamp = tuple[int, int, int, int] | None
 
 def _stamp(path: Path) -> _Stamp:
     try:
-        st = os.stat(path)
+        return _stamp_of(os.stat(path))
     except OSError:
         return None
+
+
+def _stamp_of(st: os.stat_result) -> _Stamp:
     if not stat.S_ISREG(st.st_mode):
         return None  # a FIFO put in its place: opened to be hashed, it waited for a writer for ever, and so did the watch
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
@@ -48,11 +51,15 @@ def _load_problem(path: Path) -> str | None:
 class ModelFile:
     """The model file a watch loaded: ``note()`` says, once per settled change, that the path holds another file."""
 
-    def __init__(self, path: Path, sha256: str) -> None:
-        """``sha256``: the whole file's, as loaded (its answers' model_sha256)."""
+    def __init__(self, path: Path, sha256: str, loaded: os.stat_result | None = None) -> None:
+        """``sha256``: the whole file's, as loaded (its answers' model_sha256). ``loaded``: the file's stat as it was
+        read (EdgeModel.file_stat); stated here instead, the path passed a file copied over it after the load, before
+        the watch started (while --skip-answered's logs were read), for the loaded one, and never said it. None: the
+        path's stamp now (a model loaded without one)."""
         self.path, self.sha256 = Path(path), sha256
         self._named = said_name(str(path))
-        self._seen = self._judged = _stamp(self.path)  # last stamp seen; last stamp said (or the loaded file's)
+        start = _stamp(self.path) if loaded is None else _stamp_of(loaded)
+        self._seen = self._judged = start  # last stamp seen; last stamp said (or the loaded file's)
         self._other = False  # whether the path was last said to hold another file than the loaded one
 
     def note(self) -> str | None:
