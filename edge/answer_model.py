@@ -30,7 +30,7 @@ def say_model(m, digest: Optional[str], fmt: str, watch: bool) -> None:
     after a rollout), and a batch's text answers (its lines on stdout stay path, label, probability). --json's and
     --csv's answers name it in each record and row; a batch's stderr is not told again."""
     if (watch or fmt == "text") and (named := model_named(m, digest)):
-        say(f"answering with {named}")
+        say(f"note: answering with {named}")  # a note: a script counting error lines on stderr skips it
 
 
 def model_named(m, digest: Optional[str]) -> Optional[str]:

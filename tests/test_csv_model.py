@@ -111,7 +111,7 @@ def test_a_watchs_log_of_this_releases_columns_gets_rows_naming_the_model(monkey
     assert header[-3:] == ["time", "header_says", "model_sha256"]
     assert len(rows) == 3 and [r[-1] for r in rows] == [digest] * 3  # the restart wrote no second header
     assert "note: standard output's file has the CSV columns" not in err
-    assert err.count(f"edge-classify: answering with {model} (SHA-256 {digest})\n") == 2  # each start, in the journal
+    assert err.count(f"edge-classify: note: answering with {model} (SHA-256 {digest})\n") == 2  # each start, in the journal
 
 
 def test_a_text_watch_names_its_model_on_stderr_and_its_lines_stay_as_they_were(monkeypatch, capsys, model, digest,
@@ -121,4 +121,4 @@ def test_a_text_watch_names_its_model_on_stderr_and_its_lines_stay_as_they_were(
     lines = log.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and lines[0].split("\t")[0].endswith(films[0].name) and digest not in lines[0]
     err = capsys.readouterr().err.splitlines()
-    assert err[1] == f"edge-classify: answering with {model} (SHA-256 {digest})"  # after 'watching ... Ctrl-C stops'
+    assert err[1] == f"edge-classify: note: answering with {model} (SHA-256 {digest})"  # after 'watching ... Ctrl-C stops'

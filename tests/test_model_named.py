@@ -55,7 +55,7 @@ def test_a_batchs_text_answers_say_the_model_once_on_stderr_and_keep_their_colum
     assert [line.split("\t")[0] for line in p.stdout.splitlines()] == list(map(str, films))
     assert all(len(line.split("\t")) == 3 for line in p.stdout.splitlines())  # path, label, probability
     said = [line for line in p.stderr.splitlines() if "answering with" in line]
-    assert said == [f"edge-classify: answering with {model} (SHA-256 {_sha256(model)})"]
+    assert said == [f"edge-classify: note: answering with {model} (SHA-256 {_sha256(model)})"]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
