@@ -82,8 +82,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
 
     total = sum(filing.filed.values())
     classes = sorted(filing.filed.items(), key=lambda kv: (-kv[1], kv[0]))
-    how = f"copies: hard links refused here ({filing.copied})" if filing.copied else "hard links"
-    lines = [f"filed {total} film{'s' * (total != 1)} of {said_name(sheet.name)} in {said_name(str(out))} ({how}; "
+    how = f"copies: hard links refused here ({filing.copied}); " if filing.copied else "hard links; " * bool(filing.made)
+    lines = [f"filed {total} film{'s' * (total != 1)} of {said_name(sheet.name)} in {said_name(str(out))} ({how}"
              f"{filing.made} new, {total - filing.made} there already): "
              + (", ".join(f"{said_name(c)} {n}" for c, n in classes[:20]) + (", ..." if len(classes) > 20 else "") or "none")]
     if filing.stopped:

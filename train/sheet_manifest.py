@@ -114,7 +114,10 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
     if not any(new.values()) and not moved and not dropped:
         return ""  # nothing of this sheet's for it to hold: left as it is
     columns, rows = _merged(old_columns, old_rows, new, moved, dropped)
-    write_text(path, "".join(_line(values) for values in [columns, *([row.get(c, "") for c in columns] for row in rows)]))
+    text = "".join(_line(values) for values in [columns, *([row.get(c, "") for c in columns] for row in rows)])
+    if _holds(path, text):
+        return ""  # a rerun restating every row: the file left as it is, and nothing said of it
+    write_text(path, text)
     left = f", {len(dropped)} row(s) of films taken out and filed nowhere dropped" if dropped else ""
     if not any(new.values()):
         return f"updated {said_name(str(path))}: {len(moved)} film(s) moved to another class keep their rows there{left}"
@@ -125,6 +128,17 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
             f" ({shown or 'none'})" + (f", {kept} other row{'s' * (kept != 1)} kept" if kept else "")
             + (f"; each film's patient in {patient_column(columns)!r}: cxr-train keeps a patient's films on one side "
                "of the split" if patient_column(columns) else "") + left)
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether ``path`` holds ``text`` already, as write_text would write it (a rerun said 'wrote MANIFEST.csv' and
+    replaced it with the same bytes)."""
+    from edge.names import as_text
+
+    try:
+        return path.read_bytes() == as_text(text).encode("utf-8")
+    except OSError:
+        return False
 
 
 def _line(values: list[str]) -> str:
