@@ -33,6 +33,8 @@ def csv_layout(start: bytes | None, labels: list[str], explained: bool, stamped:
             raise
     header_says, model = layout
     missing = " and ".join(c for c, kept in (("header_says", header_says), ("model_sha256", model)) if not kept)
+    # releases as their --version says: 0.54.0 (the code session 70 left, version commit early) wrote model_sha256,
+    # 0.45.0 header_says; a log without one was begun by the release before
     release = "0.53.0" if header_says else "0.44.0"
     words = [f"note: standard output's file has the CSV columns of {release} and earlier, without {missing}: its rows "
              "keep them, never two layouts under one header"]
