@@ -6,8 +6,8 @@ mistyped option, are said at once rather than after minutes of work. convert.qua
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from convert.convert_settings import ConvertSettings
 from convert.calibration_draw import too_few_problem
 from convert.operating_point import operating_point_setting
 from convert.run_files import site_rule_file, split_mismatch, unscored_choice
@@ -19,9 +19,6 @@ from edge.stored_rule_words import site_films_words
 from edge.preprocess import PreprocessConfig, first_line
 from train.data import Split
 from train.run_fields import run_fields_problem
-
-if TYPE_CHECKING:  # only named: convert.quantize imports this module
-    from convert.quantize import ConvertSettings
 
 
 def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | str | None]:

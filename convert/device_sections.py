@@ -8,18 +8,16 @@ describes the file that moves into the run folder."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import numpy as np
 
+from convert.convert_settings import ConvertSettings
 from convert.split_scores import evaluate_external, screening_points
 from convert.subgroups import per_source
 from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from train.data import Split
-
-if TYPE_CHECKING:  # only named: convert.quantize imports this module
-    from convert.quantize import ConvertSettings
 
 
 def device_sections(report: dict, out: Path, run_dir: Path, split: Split, config: PreprocessConfig, model, run: dict,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PureWindowsPath
 from typing import Callable
 
@@ -17,20 +17,17 @@ import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
 from convert.calibration_draw import calibration_draw, recorded_draw, warned
-from convert.chance import chance_line
-from convert.gate import (calibration_line, choose_smallest, compare, deltas, gate, gate_under_rule, no_signal_line, one_class_line,
-                          resolution_note)
-from convert.metrics import to_jsonable
+from convert.convert_settings import ConvertSettings  # importable from here too, as its callers do
+from convert.gate import choose_smallest, compare, deltas, gate, gate_under_rule, resolution_note
+from convert.keras_reference import keras_reference
 from convert.modes import FULL_INTEGER
 from convert.convert_checks import checked_run
 from convert.device_sections import device_mistakes, device_sections
-from convert.operating_point import as_stored_now, chosen_films_among, kept_points, store_rule, stored_decision
+from convert.operating_point import as_stored_now, kept_points, store_rule, stored_decision
 from convert.provenance import conversion_provenance, written_files
 from convert.set_notes import test_copies
-from convert.reliability import expected_calibration_error
-from convert.roc import rates_at_threshold
-from convert.rule_notes import (chosen_films_line, others_under_rule, per_class_under_rule, removed_rule_line,
-                                stored_rule_line, stored_rule_warnings)
+from convert.rule_notes import others_under_rule, removed_rule_line, stored_rule_line, stored_rule_warnings
+from convert.rule_on_test import rule_on_test
 from convert.split_scores import fit_input_check
 from edge.stored_rule_words import site_films_words
 from convert.study_design import test_split_design
@@ -40,33 +37,10 @@ from edge.model import EdgeModel
 from edge.preprocess import PreprocessConfig
 from edge.atomic import staged_folder
 from edge.card import NOT_A_DEVICE
-from edge.decision import fmt_threshold, labelling
 from convert.mode_lines import mode_lines
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
 from convert.run_files import calibration_count, chosen_mode, keep_chosen, modes_to_score, retire_stale_models
-
-
-@dataclass
-class ConvertSettings:
-    run_dir: Path
-    # None: every mode (convert.export.MODES), or with report_only those whose files the run has
-    modes: list[str] | None = None
-    max_drop: float = 1.0
-    max_class_drop: float = 2.0
-    auto: bool = False
-    calibration_samples: int = 300
-    refit_head: bool = True
-    fingerprints: bool = True  # SHA-256 prefixes of the training and validation films in each file (convert.seen)
-    explain: int = 6  # occlusion maps of the device model's most confident test mistakes (convert.occlusion)
-    report_only: bool = False
-    latency_threads: tuple[int, ...] = (1, 2)
-    n_boot: int = 1000
-    # "CLASS=SENSITIVITY": store that class's validation threshold in each file (convert.operating_point);
-    # "none" removes a stored rule; None leaves the files' rules as they are.
-    operating_point: str | None = None
-    other_classes: bool = True  # score the data folder's classes the run was not trained on (convert.left_out)
-    progress: bool = True
 
 
 def log(msg: str) -> None:
@@ -103,7 +77,6 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     few = resolution_note({c: int((y_test == k).sum()) for k, c in enumerate(classes)}, s.max_class_drop, s.max_drop)
     if few:
         log(f"warning: {few}")
-    chance_warnings = [flat] if (flat := no_signal_line(run)) is not None else []  # stderr, report.md, report.json
     test_files = [i.path for i in split.parts["test"]]
     from convert.frame_films import frames_record, say_frames
     from train.cache_frames import part_frames
@@ -113,27 +86,11 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     say_frames("cxr-convert", split.data_dir, frames, film_warnings)  # as cxr-evaluate's report says them
 
     from edge.model import softmax
-    from train.calibration import nll
     from train.fit import logits_of
 
     temperature = run.get("temperature", 1.0)
-    ref_logits = logits_of(model, x_test)
-    ref_probs = softmax(ref_logits, temperature)
-    reference = summarize(y_test, ref_probs, classes, n_boot=s.n_boot)
-    if (one := one_class_line(ref_probs, classes)) is not None:
-        chance_warnings.append(one)
-    elif (near := chance_line(reference, "the test films")) is not None:  # nearly one answer, or an interval to chance
-        chance_warnings.append(f"the Keras model: {near}")
-    if chance_warnings:  # what the gate's pass is worth, said once after them
-        chance_warnings[-1] += "; a gate that passes says only that quantization kept the model as it was"
-    if (sharp := calibration_line(run)) is not None:  # of its probabilities, not of the gate: after that sentence
-        chance_warnings.append(f"cxr-train found that {sharp}")  # and in each file's card (convert.card)
-    for line in chance_warnings:
-        log(f"warning: {line}")
-    calibration = {"temperature": temperature, "fitted_on": "validation split",
-                   "test_ece_before": expected_calibration_error(y_test, softmax(ref_logits, 1.0)),
-                   "test_ece_after": reference["ece"],
-                   "test_nll_before": nll(ref_logits, y_test, 1.0), "test_nll_after": nll(ref_logits, y_test, temperature)}
+    ref_probs, reference, chance_warnings, sharp, calibration = keras_reference(run, model, x_test, y_test, classes,
+                                                                                temperature, s.n_boot, log)
     representative, typicality = np.zeros((0,)), None
     calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
     draw = warned(recorded_draw(calibration_count(run_dir, calibrated)) if s.report_only and calibrated else None, log)
@@ -222,23 +179,11 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
                      "agreement": compare(ref_probs, probs, y_test, test_files, classes),
                      "gate": gate(reference, summary, s.max_drop, s.max_class_drop)}
             if decision := as_stored_now(meta.get("decision")):  # in this version's shape, read once
-                k, t = classes.index(decision["class"]), decision["threshold"]
-                versus = {key: chosen[key] for key in ("versus_most_probable", "others_on_validation")} if chosen else {}
-                entry["decision"] = to_jsonable({**decision, **versus,
-                                                 "test": rates_at_threshold(y_test == k, probs[:, k], t),
-                                                 "others_on_test": others_under_rule(y_test, probs, k, t, classes),
-                                                 "per_class_on_test": per_class_under_rule(y_test, probs, k, t, classes)})
+                entry["decision"] = rule_on_test(decision, chosen, meta, path.name, y_test, probs, classes, split, log)
                 # the device's answers judged too, where the rule was chosen as Keras's can be: on the validation split
                 # (one chosen on a site's films by cxr-evaluate --save-model has no Keras counterpart here)
+                k, t = classes.index(decision["class"]), decision["threshold"]
                 target, on = decision.get("target_sensitivity"), decision.get("chosen_on", "validation split")
-                if on != "validation split":  # kept by --report-only, as cxr-evaluate --save-model chose it
-                    log(f"{path.name} keeps its rule, {labelling(decision)}, chosen on {site_films_words(on)}, not on the validation split")
-                    test_sha = [i.sha256 for i in split.parts["test"]]
-                    if warn := chosen_films_line({**meta, "decision_chosen_on": on}, test_sha,
-                                                 f"{classes[k]} whenever p >= {fmt_threshold(t)}", "test films"):
-                        log(f"warning: {path.name}: {warn}")  # its test figures below count them
-                        entry["decision"]["chosen_films_warning"] = warn
-                        entry["decision"]["test_films_chosen_on"] = chosen_films_among(meta.get("decision_films"), test_sha)
                 if target is not None and on == "validation split":
                     if keras_val is None:
                         val = val if val is not None else load_part(run_dir, split, "val", config, s.progress, rewrite=True)

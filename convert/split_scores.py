@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from convert.convert_settings import ConvertSettings
 from convert.evaluate import keras_probabilities, tflite_probabilities
 from convert.metrics import to_jsonable
 from convert.roc import rates_at_threshold
@@ -19,9 +19,6 @@ from edge.preprocess import PreprocessConfig
 from train.cache import load_part
 from train.data import Split
 from train.holdout import source_counts
-
-if TYPE_CHECKING:  # only named: convert.quantize imports this module
-    from convert.quantize import ConvertSettings
 
 
 def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_train: np.ndarray,

@@ -1,6 +1,7 @@
 """edge-classify: classify chest X-ray files with a cxr-edge .tflite on a small device.
 
 Research software, NOT a medical device: its output must not be used to diagnose, treat or triage anyone.
+Its options and flow read here as one page; the longer help texts are in edge.cli_help.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import typer
 
 from edge.about import about_problem, card_without_runtime, print_version, selftest_problem, tell_about
 from edge.answering import Answering, answer
+from edge.cli_help import CLASSIFY_HELP, EXPLAIN_HELP, JSON_HELP, SKIP_ANSWERED_HELP, THRESHOLD_HELP, WATCH_HELP
 from edge.cli_inputs import earlier_answers, films_given
 from edge.cli_options import OnceOnlyCommand, contradicting_options
 from edge.card import NOT_A_DEVICE
@@ -32,53 +34,11 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return fail("edge-classify", message, code)
 
 
-@app.command(
-    cls=OnceOnlyCommand,
-    help=(
-        "Classify chest X-ray images (PNG, JPEG, 16-bit PNG, DICOM with the [dicom] extra) with a "
-        "cxr-edge .tflite model. Prints one line per image: path, label, calibrated probability, in the order the "
-        "inputs were given (a name that gave no film: its error there). "
-        "Give files, folders (their images are classified in name order; a film that ran out of memory beside "
-        "others is tried again alone after them, and its line comes last) or '-' to read paths "
-        "from standard input (one a line, or NUL-separated as find -print0 gives them). In the text output a file name "
-        "holding a control character (newline, tab) or starting with a double quote is printed as a JSON "
-        "string (\"scan\\n1.png\"). Exit code: 0 all classified, 1 some files failed (the rest are "
-        "still classified), 2 usage or model error, 130 interrupted, 141 standard output's reader went "
-        "away (| head; a --watch stops with 2 instead, and a line that says so).\n\n"
-        "Each image is also checked against the layout of the training images (edge.typicality): "
-        "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "
-        "warning on stderr (in --json and --csv: an \"atypical\" field instead), whatever label it is given; in the text output its line ends in 'flagged', and the warning's words are said at the first flagged film only (a --watch: again after each --tally-every line); with --refuse-atypical it gets no label "
-        "and counts as a failed file. A DICOM film whose own header says it is no frontal chest film (Modality CT, "
-        "BodyPartExamined SKULL, ViewPosition LL, For Processing) is flagged the same way, with or without an input "
-        "check, the header's words given as the reason (--json: a \"header_says\" field; --csv: a header_says column).\n\n"
-        "Examples:\n\n"
-        "  edge-classify xray.png --model model_int8.tflite\n\n"
-        "  edge-classify scans/ --recursive --json --model model_int8.tflite > out.jsonl\n\n"
-        "  edge-classify scans/ --threshold COVID=0.25 --model model_int8.tflite   (a high-sensitivity rule: COVID whenever p >= 0.25)\n\n"
-        "  edge-classify xray.png --explain maps/ --model model_int8.tflite   (maps/xray.png: where it found its evidence)\n\n"
-        "  edge-classify incoming/ --watch --json --model model_int8.tflite >> answers.jsonl   (each film as it arrives)\n\n"
-        "  edge-classify --card --model model_int8.tflite   (what this file scored, on what data)\n\n"
-        "  edge-classify --info --model model_int8.tflite\n\n"
-        "  edge-classify --selftest --model model_int8.tflite"
-    ),
-    epilog=NOT_A_DEVICE,
-)
+@app.command(cls=OnceOnlyCommand, help=CLASSIFY_HELP, epilog=NOT_A_DEVICE)  # the longer help texts: edge.cli_help
 def main(
     images: Optional[list[str]] = typer.Argument(None, help="Image files, folders, or '-' for paths on stdin.", show_default=False),
     model: Path = typer.Option(..., "--model", "-m", help="The .tflite model file (from cxr-convert)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON lines: {file, label, probability, probabilities, atypical "
-                                                       "(null: the file has no input check), header_says (where a DICOM film's header says it is "
-                                                       "no frontal chest film: why; atypical is then true, and input_check the input check's own "
-                                                       "verdict, null: none), rule (when a threshold rule is in force: it decided the label, whichever class it gave), "
-                                                       "top_k (with --top-k above 1), frames (a file of several frames, not all the same: "
-                                                       "how many; frame 1 is what was classified), map, evidence_at_border (null: "
-                                                       "no evidence found) and covered_probability, or map_error (with "
-                                                       "--explain), time and written (with --watch; "
-                                                       "--skip-answered reads them), model and model_sha256 (the model file's path and SHA-256), file_bytes (a name that is not UTF-8: its bytes "
-                                                       "in base64)} or {file, error, time and written with --watch, "
-                                                       "file_bytes, and atypical: true for a film refused by "
-                                                       "--refuse-atypical, with header_says where its DICOM header refused it, "
-                                                       "and model, model_sha256 for such a refusal}."),
+    json_out: bool = typer.Option(False, "--json", help=JSON_HELP),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV with one probability column per class (the numbers --json gives), "
                                                      "atypical (1/0, empty: not checked), error, with --explain map, evidence_at_border "
                                                      "and map_error, and rule (e.g. COVID>=0.3 where a threshold rule is in force, for "
@@ -115,59 +75,14 @@ def main(
                                                     "how it scored (sensitivity and specificity per class with 95% "
                                                     "intervals, stored in it by cxr-convert), and exit."),
     selftest: bool = typer.Option(False, "--selftest", help="Decode, preprocess and classify the reference images embedded in the model (synthetic, not patients) on this device, and compare with what the converting machine got."),
-    threshold: Optional[str] = typer.Option(
-        None, "--threshold", metavar="CLASS=P",
-        help="Give CLASS whenever its probability is at least P, even when another class is more probable (below P: the "
-             "most probable other class). A P below 1/K (K classes; 0.5 for two) trades specificity for sensitivity: more "
-             "CLASS answers than the most probable class gives; a P above 0.5 does the reverse, fewer (for research on "
-             "such rules, not on patients); cxr-convert's report "
-             "lists thresholds for 90% and 95% sensitivity chosen on the validation split. Default: the rule the model "
-             "file carries (cxr-convert --operating-point; --info shows it), else the most probable class. "
-             "CLASS>=P, as the rule column prints it, is taken too; no other comparison is."),
+    threshold: Optional[str] = typer.Option(None, "--threshold", metavar="CLASS=P", help=THRESHOLD_HELP),
     most_probable: bool = typer.Option(False, "--most-probable", help="Give the most probable class, ignoring a rule the "
                                                                       "model file carries."),
-    explain: Optional[Path] = typer.Option(
-        None, "--explain", metavar="DIR",
-        help="Also write DIR/NAME.png for each image: what the model saw (after preprocessing) beside a map of where "
-             "it found the evidence for its label (where covering the film lowers the label's log-odds most), to check that "
-             "it looked at the lungs and not at text or the film's edge; its caption says how far covering the strongest "
-             "square moves the answer, and a film where no square moves it says so rather than paint noise. Costs about "
-             "300 more model calls per image at any input size (about 1.5 s on a Pi 4 at the default 128 px, estimated). "
-             "--json and --csv add the map's path and the share of the evidence in the film's outer eighth "
-             "(evidence_at_border; empty where none was found; 0.44 if spread evenly); --json also the label's "
-             "probability with the strongest square covered (covered_probability). DIR must be "
-             "a folder of its own: not the films' folder, nor inside a folder read with --recursive or watched (a map "
-             "would replace the film of its name, or come back as a film). A file already there is never replaced: "
-             "a map whose name is taken (an earlier run's map, or another run's at the same time) is named NAME-2.png, "
-             "NAME-3.png, ... and its caption gives the film's path."),
-    watch: bool = typer.Option(
-        False, "--watch", help="Keep watching the folders given and classify each film that arrives, once its copy has "
-                               "finished (the same size, time and inode on two polls in a row, 3 s apart at least: a copy that "
-                               "pauses for longer is read half-written, and the film is answered again once its copy has "
-                               "finished); the films already there come first, and a film rewritten or "
-                               "replaced is classified again (one overwritten in place under its old name at the next "
-                               "check of every file, each 30th poll), as is a film renamed, and every film after a restart "
-                               "unless --skip-answered reads the earlier log. A failed film is tried again once it changes (a "
-                               "permission fixed), and once more unchanged where it failed for want of memory or a "
-                               "share's I/O error; an empty file that stays empty gets its error line after 30 s (10 "
-                               "polls at least). A watched folder that cannot be read, and films in sub-folders without "
-                               "--recursive, are said once on stderr, as is a file still changing after 10 minutes. A folder given "
-                               "twice (another path, a link; under --recursive, one inside another) is watched once. One line per film as it is done; Ctrl-C or SIGTERM "
-                               "stops, with the summary (exit code 1 if some film failed during the run, else 0). Polls, "
-                               "so it works on network shares; a poll reads only the folders that changed, so a folder "
-                               "may keep tens of thousands of films."),
+    explain: Optional[Path] = typer.Option(None, "--explain", metavar="DIR", help=EXPLAIN_HELP),
+    watch: bool = typer.Option(False, "--watch", help=WATCH_HELP),
     interval: Optional[float] = typer.Option(None, "--interval", min=0.05, max=3600.0,
                                              help="--watch: seconds between polls of the folders (0.05 to 3600; default 2)."),
-    skip_answered: Optional[list[Path]] = typer.Option(
-        None, "--skip-answered", metavar="LOG",
-        help="--watch --json: skip the films that LOG (the JSON lines an earlier watch appended to) answered as they "
-             "are now (the same size, modification and change times), so a restart does not answer the whole folder "
-             "again, even where LOG names the folder by another path or a link; films that arrived or changed (a chmod too) "
-             "since, films whose answer was an error (a refusal logged by 0.44 or later is skipped under --refuse-atypical, else "
-             "classified), and "
-             "films another model file answered (another model_sha256) are answered, and how many have no answer in LOG is said. Give it again for each rotated copy of the "
-             "log (answers.jsonl.1, .gz too): a film whose answer was rotated away is answered again. A LOG that "
-             "does not exist yet skips nothing (a warning says so)."),
+    skip_answered: Optional[list[Path]] = typer.Option(None, "--skip-answered", metavar="LOG", help=SKIP_ANSWERED_HELP),
     tally_every: Optional[int] = typer.Option(
         None, "--tally-every", min=0, metavar="N",
         help="--watch: after every N films (default 100), one line on stderr with what they were called (0: never). If far more "
