@@ -33,7 +33,7 @@ from train.label_spellings import first_spelling
 from train.manifest_text import decode
 from train.sheet_manifest import carried_columns, file_manifest
 from train.sheet_views import not_frontal, view_column
-from train.sheet_walk import holds_sheet, sheet_folders
+from train.sheet_walk import holds_sheet, in_cell_folder, sheet_folders
 from train.split_labels import split_column_problem
 from train.unlabelled_sheet import kaggle_sheet_words
 from train.side_file import SideFileError, read_side_file
@@ -138,14 +138,14 @@ def folder_name(label: str) -> str:
 
 
 def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filing: Filing) -> str | None:
-    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name,
-    else (a cell without the film's suffix) the one film of that name and an image suffix."""
+    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name (in
+    the cell's folder where the export has it), else (no suffix in the cell) the one of that name and an image suffix."""
     rel = value.replace("\\", "/")
     exact = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(root, rel))
     if "/" in rel and os.path.isfile(exact):
         return exact
-    name = rel.rsplit("/", 1)[-1]
-    found = index[0].get(name) or index[1].get(name.lower()) or index[2].get(name.lower()) or []
+    name = rel.rsplit("/", 1)[-1]  # by its name, in any case, or its stem: in the cell's folder (train.sheet_walk)
+    found = in_cell_folder(rel, exact, *(ix.get(k, []) for ix, k in zip(index, (name, name.lower(), name.lower()))))
     if len(set(found)) > 1:
         filing.ambiguous.append(name)
     elif not found:
