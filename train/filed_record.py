@@ -134,12 +134,28 @@ def filed_now(out: str | os.PathLike, rel: str, film: str, sheet: str | os.PathL
                  os.path.abspath(film), os.path.abspath(sheet) if sheet else "")
 
 
+def moved_path(entry: Filed, path: str, root: str | os.PathLike) -> str:
+    """``path`` (an entry's ``sheet_path`` or ``sheet``) in the sheet's folder ``root`` now, where the export was
+    moved with its sheet since (its sheet gone from the path recorded): the same place under ``root``; else as
+    recorded. Read at the old place, a film whose row was removed before or after ``mv export export2`` lay in no
+    sheet's folder and was left in its class, exit 0; the other sheet of the folder moved with it is known too."""
+    if not (entry.sheet and path) or os.path.lexists(entry.sheet):
+        return path
+    was = os.path.dirname(entry.sheet)
+    rel = os.path.relpath(path, was)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or not os.path.isfile(
+            os.path.join(root, os.path.relpath(entry.sheet, was))):  # its sheet not moved here with it: as recorded
+        return path
+    return os.path.normpath(os.path.join(os.path.abspath(root), rel))
+
+
 def other_sheets(entry: Filed, sheet: str | os.PathLike) -> bool:
     """Whether ``entry`` was filed by another sheet than ``sheet`` that is still there (test_labels.csv beside
-    train_labels.csv, filed into one OUT): its films are that sheet's, not rows removed from this one. An entry of
-    no sheet (an older record) or of a sheet gone from its path (the export moved, the sheet renamed) is any
-    sheet's, this one's too, as before the column was added."""
-    return bool(entry.sheet) and entry.sheet != os.path.abspath(sheet) and os.path.isfile(entry.sheet)
+    train_labels.csv, filed into one OUT), or moved with this one's folder (:func:`moved_path`): its films are that
+    sheet's, not rows removed from this one. An entry of no sheet (an older record) or of a sheet gone from its path
+    (the sheet renamed or removed) is any sheet's, this one's too, as before the column was added."""
+    was = moved_path(entry, entry.sheet, os.path.dirname(os.path.abspath(sheet)))
+    return bool(was) and was != os.path.abspath(sheet) and os.path.isfile(was)
 
 
 def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:

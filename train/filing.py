@@ -40,6 +40,7 @@ class Filing:
     record_unread: str = ""  # why OUT/.filed.csv, there, could not be read whole: kept, nothing taken out by it
     lost: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film found nowhere now: left, said
     replaced: list[str] = field(default_factory=list)  # CLASS/FILM recorded, now another file: said once, line dropped
+    gone: list[str] = field(default_factory=list)  # CLASS/FILM recorded, removed by hand since: its MANIFEST.csv row too
     left_cells: list[str] = field(default_factory=list)  # file cells of rows left out ('todo', L) whose film is not found
     unplaced: list[str] = field(default_factory=list)  # CLASS/FILM recorded from the film of one of them: left, said
     unnamed: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film of the sheet's folder no row names

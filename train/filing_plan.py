@@ -11,7 +11,7 @@ from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from train.film_places import dest_names
 from train.filing import Filing
 from train.label_spellings import first_spelling
-from train.sheet_walk import sheet_folders
+from train.sheet_walk import in_cell_folder, sheet_folders
 
 # labels that say the label is not known yet (ieee8023's 'todo', 'Unknown'): no class of films
 PLACEHOLDERS = {"todo", "unknown", "tbd", "?", "n/a"}
@@ -43,14 +43,14 @@ def folder_name(label: str) -> str:
 
 
 def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filing: Filing) -> str | None:
-    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name,
-    else (a cell without the film's suffix) the one film of that name and an image suffix."""
+    """The film a row's file cell names: its path under ``root`` where it is one, else the one film of its name (in
+    the cell's folder where the export has it), else (no suffix in the cell) the one of that name and an image suffix."""
     rel = value.replace("\\", "/")
     exact = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(root, rel))
     if "/" in rel and os.path.isfile(exact):
         return exact
-    name = rel.rsplit("/", 1)[-1]
-    found = index[0].get(name) or index[1].get(name.lower()) or index[2].get(name.lower()) or []
+    name = rel.rsplit("/", 1)[-1]  # by its name, in any case, or its stem: in the cell's folder (train.sheet_walk)
+    found = in_cell_folder(rel, exact, *(ix.get(k, []) for ix, k in zip(index, (name, name.lower(), name.lower()))))
     if len(set(found)) > 1:
         filing.ambiguous.append(name)
     elif not found:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from edge.film_files import IMAGE_SUFFIXES
-from train.filed_record import Filed
+from train.filed_record import Filed, moved_path
 from train.filing import Filing
 from train.sheet_walk import holds_sheet
 
@@ -33,8 +33,10 @@ def recorded_names(rel: str, entry: Filed) -> set[str]:
 
 def in_sheet_folder(entry: Filed, root: str | os.PathLike) -> bool:
     """Whether a recorded film's path (as the sheet's folder held it, or the film's own) lies under ``root``, by
-    absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store)."""
-    for path in (entry.sheet_path, entry.film_path, entry.film):
+    absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store), or would were
+    the export moved with its sheet since (train.filed_record.moved_path)."""
+    moved = moved_path(entry, entry.sheet_path, root)
+    for path in (moved if os.path.lexists(moved) else "", entry.sheet_path, entry.film_path, entry.film):
         if path and any(holds_sheet(norm(root), norm(os.path.dirname(path)))
                         for norm in (os.path.abspath, os.path.realpath)):
             return True
@@ -48,7 +50,8 @@ def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathL
     not found or ambiguous (said already, exit 1) names it too: nothing more said then. A film of another folder,
     still there, is another sheet's filed into the same OUT: left to train.stale_films."""
     names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root)
-    if ours or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
+    moved = moved_path(entry, entry.sheet_path, root) != entry.sheet_path  # its sheet moved here with the export
+    if ours or moved or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
         if names & cell_names(filing.left_cells):  # not another sheet's film of that name, filed into this OUT
             if there:
                 filing.unplaced.append(rel)

@@ -167,9 +167,10 @@ def file_manifest(out: str | os.PathLike, filing: Filing, others: list[dict[str,
     written, or why not, in filing.manifest and filing.manifest_error. A sheet of file and label alone adds no rows:
     a row without a patient would hide the patient a DICOM film's header names (train.patients)."""
     moved = {where: filing.placed[film] for where, film in filing.moved_to.items() if film in filing.placed}
-    gone = sorted(where for where, film in filing.moved_to.items() if film not in filing.placed)
-    if not filing.placed or not (any(others) or ((moved or gone) and manifest_path(out) is not None)):
-        return filing
+    gone = sorted({where for where, film in filing.moved_to.items() if film not in filing.placed}
+                  | set(filing.gone) - set(filing.placed.values()))  # taken out, or removed by hand since
+    if not (filing.placed and any(others) or (moved or gone) and manifest_path(out) is not None):
+        return filing  # nothing filed or taken out that it holds (a film taken out and filed nowhere: its row dropped)
     new = {manifest_key(rel): others[filing.row_of[film]] if film in filing.row_of else {}
            for film, rel in filing.placed.items()}
     try:

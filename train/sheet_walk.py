@@ -44,3 +44,15 @@ def holds_sheet(out: str | os.PathLike, root: str | os.PathLike) -> bool:
     """Whether ``out`` is the sheet's folder ``root`` or a folder above it (links resolved): given as file_by_label's
     OUT, the export itself lay in it beside the class folders, and cxr-train took 'export' for a class of films."""
     return _above_or_at(os.path.realpath(out), os.path.realpath(root))
+
+
+def in_cell_folder(cell: str, exact: str, *candidates: list[str]) -> list[str]:
+    """The first of ``candidates`` (the films of a cell's name, of it in any case, of its stem) that holds a film the
+    cell may mean: where the cell names a folder (``d1/im.png``, '/'-separated) that the export holds (``exact``, its
+    path there), only films in that folder; else any (``images\\p1.png`` written where the films lie elsewhere). A film
+    deleted from d1/ was taken for d2/im.png, the one film of its name left: filed under the deleted film's label,
+    or, another sheet's row naming d1/im.png, d2's filing taken out of its class."""
+    folder = os.path.dirname(exact)
+    narrow = "/" in cell and os.path.isdir(folder)
+    return next((kept for films in candidates
+                 if (kept := [f for f in films if not narrow or os.path.dirname(f) == folder])), [])

@@ -31,8 +31,8 @@ from dataclasses import replace as with_fields
 from pathlib import Path
 
 from edge.output import said_name
-from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, other_sheets, read_record, replaced,
-                                still_filed, write_record)
+from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
+                                replaced, still_filed, write_record)
 from train.filing import Filing
 from train.rowless_filings import say_rowless
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
@@ -64,12 +64,13 @@ def _spared(path: str, itself: str, sources: set[str]) -> bool:
 
 
 def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int], str],
-             by_path: dict[str, str]) -> str | None:
-    """The film of the sheet's a record's entry was filed from: by its path in the sheet's folder (a film that is a
-    symbolic link, re-pointed to a re-export since: its old filing leads to the old file), its path from OUT, its
-    absolute path, or (a hard link) the inode it shares with the film."""
-    if entry.sheet_path in by_path:
-        return by_path[entry.sheet_path]
+             by_path: dict[str, str], root: str | os.PathLike) -> str | None:
+    """The film of the sheet's a record's entry was filed from: by its path in the sheet's folder ``root`` (a film
+    that is a symbolic link, re-pointed to a re-export since: its old filing leads to the old file; the same place
+    in the folder moved since, train.filed_record.moved_path), its path from OUT, its absolute path, or (a hard
+    link) the inode it shares with the film."""
+    if (sheet_path := moved_path(entry, entry.sheet_path, root)) in by_path:
+        return by_path[sheet_path]
     for path in (entry.film, entry.film_path):
         if path and path in mine:
             return mine[path]
@@ -90,7 +91,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
     for rel, entry in sorted(record.items()):
         if rel in placed:
             continue  # filed there now
-        film, path = _film_of(entry, mine, by_inode, by_path), os.path.join(out, rel)
+        film, path = _film_of(entry, mine, by_inode, by_path, Path(sheet).parent), os.path.join(out, rel)
         if film is None:
             if other_sheets(entry, sheet):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
@@ -106,6 +107,8 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
         if there and entry.how == "copy" and not same_bytes(film, path):
             there = False  # a copy is taken out only while it holds the film's bytes
         if there is None or (there and _remove(out, rel, film, filing)):
+            if there is None:
+                filing.gone.append(rel)  # removed by hand: its row of OUT/MANIFEST.csv named nothing
             del record[rel]
         elif replaced(out, rel, entry):
             filing.replaced.append(rel)  # another file in its place (a user's): said this once, its line dropped
@@ -173,11 +176,14 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
                 pass
     record = record or {}
     for rel in [r for r, e in record.items() if still_filed(out, r, e) is None]:
-        del record[rel]  # removed by hand since
+        del record[rel]  # removed by hand since (as a run said to): its row of OUT/MANIFEST.csv dropped too
+        filing.gone.append(rel)
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
-            if not other_sheets(old, sheet):  # of no sheet known (an older record): this one's from now on
-                record[rel] = with_fields(old, sheet=os.path.abspath(sheet))
+            if not other_sheets(old, sheet):  # of no sheet known (an older record), or moved: this one's from now on
+                real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
+                record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=os.path.abspath(film),
+                                          film=real, film_path=real)
             continue  # this film's filing from before, or another film's of the same bytes there first
         entry = filed_now(out, rel, film, sheet)
         if entry is not None and (film in filing.made_now or entry.how == "link"):

@@ -1,0 +1,43 @@
+"""``python -m train.file_by_label`` against random rerun sequences (tests/filing_fuzz.py): the short sequences the
+fuzzer found breaking an invariant, each replayed (seed: the export; the operations, each followed by a run of every
+sheet), and one seeded run of the fuzzer itself. An invariant broken names its step: I1 a file of the user's
+removed or changed, I2 exit 0 with the class folders not holding the films the sheet labels, I3 MANIFEST.csv naming a
+file not there, I4 an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.filing_fuzz_checks import run_sequence
+
+FOUND = {
+    # a row removed, then the export moved with its sheet (either order): the record's paths led to the old place,
+    # the film lay in no sheet's folder, and was left in its class, exit 0 (train.filed_record.moved_path)
+    "row removed, export moved": (6, [("drop", 4), ("mv_export", 4)]),
+    "export moved, row removed": (8, [("mv_export", 0), ("drop", 6)]),
+    # the export moved, a film re-exported as a new file, relabelled: its old filing left in the old class, exit 0
+    "export moved, film re-exported, relabelled": (2, [("mv_export", 0), ("replace", 1, "new"),
+                                                       ("label", 1, "COVID", False)]),
+    # a film moved to a second sheet, then made lateral there: taken out of its class, filed nowhere, and its
+    # MANIFEST.csv row kept (the sheet filed nothing, so the manifest was not touched)
+    "second sheet's row made lateral": (0, [("sheet2", (0,)), ("lateral", 0)]),
+    # a filing the run said to remove by hand, removed: its MANIFEST.csv row named nothing from then on
+    "filing removed by hand": (3, [("drop", 0), ("tidy", 5)]),
+    "deleted film's filing removed by hand": (4, [("delete", 1), ("tidy", 4)]),
+    # d1/im.png deleted: its row's cell 'd1/im.png' took d3/im.png, the one im.png left, for its film (exit 0, d3
+    # filed under d1's label; a second sheet's row took d3's filing out of the class the first sheet gave it)
+    "deleted film's cell took another folder's film": (2355, [("drop", 3), ("delete", 1), ("tidy", 2)]),
+    "second sheet's deleted film took the first sheet's": (3405, [("sheet2", (2,)), ("delete", 2)]),
+}
+
+
+@pytest.mark.parametrize("seed, ops", FOUND.values(), ids=FOUND.keys())
+def test_a_sequence_the_fuzzer_found_keeps_every_invariant(tmp_path, seed, ops):
+    _, broken, steps, said = run_sequence(tmp_path / "w", seed, ops)
+    assert broken == [], (broken, steps, [text for _, _, text in said])
+
+
+def test_seeded_random_rerun_sequences_keep_every_invariant(tmp_path):
+    for seed in range(7100, 7112):
+        ops, broken, steps, said = run_sequence(tmp_path / "w", seed, steps=8)
+        assert broken == [], (seed, ops, broken, steps, [text for _, _, text in said])
