@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from train.file_by_label import folder_name
+from train.filing_plan import folder_name
 
 LABELS = ("Normal", "COVID", "Pneumonia", "Pneumonia/Viral")
 HEADER = ["filename", "label", "modality", "view", "patient"]
