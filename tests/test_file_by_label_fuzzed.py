@@ -28,6 +28,9 @@ FOUND = {
     # filed under d1's label; a second sheet's row took d3's filing out of the class the first sheet gave it)
     "deleted film's cell took another folder's film": (2355, [("drop", 3), ("delete", 1), ("tidy", 2)]),
     "second sheet's deleted film took the first sheet's": (3405, [("sheet2", (2,)), ("delete", 2)]),
+    # a row removed, the export moved, then the film moved within it: its recorded place under the moved folder was
+    # empty, so it lay in no sheet's folder and was left in its class, exit 0 (rowless_filings.in_sheet_folder)
+    "row removed, export moved, film moved in it": (144, [("drop", 1), ("mv_export", 1), ("mvfilm", 1, False)]),
 }
 
 
