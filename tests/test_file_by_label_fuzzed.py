@@ -31,6 +31,10 @@ FOUND = {
     # a row removed, the export moved, then the film moved within it: its recorded place under the moved folder was
     # empty, so it lay in no sheet's folder and was left in its class, exit 0 (rowless_filings.in_sheet_folder)
     "row removed, export moved, film moved in it": (144, [("drop", 1), ("mv_export", 1), ("mvfilm", 1, False)]),
+    # a row moved to a second sheet, its film moved away, the row made CT: the record line still labels.csv's, so
+    # test_labels.csv left the film in its class, exit 0 (rowless_filings.names_recorded)
+    "second sheet's row made CT, its film moved": (225, [("delete", 4), ("sheet2", (1, 3)), ("mvfilm", 3, False),
+                                                         ("ct", 3)]),
 }
 
 

@@ -58,6 +58,18 @@ def in_sheet_folder(entry: Filed, root: str | os.PathLike) -> bool:
     return False
 
 
+def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike) -> bool:
+    """Whether one of ``cells`` (a sheet's file cells whose film is not found or ambiguous) names a recorded film by
+    its very path in the sheet's folder ``root`` (``d3/im.png``, in any case): another sheet's filing of that film is
+    this sheet's to judge. A row moved to test_labels.csv, its film moved away and the row made CT, left the film
+    filed under labels.csv's old label while test_labels.csv said exit 0; a bare name (im.png) proves no film."""
+    if not entry.sheet_path:
+        return False
+    recorded = moved_path(entry, entry.sheet_path, root).casefold()
+    return any("/" in (c := cell.replace("\\", "/")) and os.path.normpath(os.path.join(os.path.abspath(root), c))
+               .casefold() == recorded for cell in cells)
+
+
 def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing) -> bool:
     """Whether a recorded filing whose film no row of the sheet files now (``there``: still the file filed) is said:
     in filing.unplaced where a row left out names it by a cell whose film is not found or ambiguous; in
