@@ -28,6 +28,13 @@ FOUND = {
     # filed under d1's label; a second sheet's row took d3's filing out of the class the first sheet gave it)
     "deleted film's cell took another folder's film": (2355, [("drop", 3), ("delete", 1), ("tidy", 2)]),
     "second sheet's deleted film took the first sheet's": (3405, [("sheet2", (2,)), ("delete", 2)]),
+    # a row removed, the export moved, then the film moved within it: its recorded place under the moved folder was
+    # empty, so it lay in no sheet's folder and was left in its class, exit 0 (rowless_filings.in_sheet_folder)
+    "row removed, export moved, film moved in it": (144, [("drop", 1), ("mv_export", 1), ("mvfilm", 1, False)]),
+    # a row moved to a second sheet, its film moved away, the row made CT: the record line still labels.csv's, so
+    # test_labels.csv left the film in its class, exit 0 (rowless_filings.names_recorded)
+    "second sheet's row made CT, its film moved": (225, [("delete", 4), ("sheet2", (1, 3)), ("mvfilm", 3, False),
+                                                         ("ct", 3)]),
 }
 
 

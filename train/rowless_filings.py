@@ -31,16 +31,43 @@ def recorded_names(rel: str, entry: Filed) -> set[str]:
     return names | {stem for stem, suffix in map(os.path.splitext, names) if suffix in IMAGE_SUFFIXES}
 
 
+def _same_file(entry: Filed, path: str) -> bool:
+    """Whether ``path`` is the very file a hard link recorded in ``entry`` shares (its device and inode)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return entry.how == "link" and (st.st_dev, st.st_ino) == (entry.device, entry.inode)
+
+
 def in_sheet_folder(entry: Filed, root: str | os.PathLike) -> bool:
     """Whether a recorded film's path (as the sheet's folder held it, or the film's own) lies under ``root``, by
     absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store), or would were
-    the export moved with its sheet since (train.filed_record.moved_path)."""
+    the export moved with its sheet since (train.filed_record.moved_path): the film there, or (a hard link) the file
+    it led to there (a link sub1/l1.png to tgt/t1.png, moved to sub0/ within the moved export, its row removed, was
+    left in its class, exit 0). A sheet of the same name is no proof alone: another hospital's export archived away."""
     moved = moved_path(entry, entry.sheet_path, root)
-    for path in (moved if os.path.lexists(moved) else "", entry.sheet_path, entry.film_path, entry.film):
+    film = moved_path(entry, entry.film_path, root)
+    if moved != entry.sheet_path and not os.path.lexists(moved) and not (film != entry.film_path
+                                                                         and _same_file(entry, film)):
+        moved = ""
+    for path in (moved, entry.sheet_path, entry.film_path, entry.film):
         if path and any(holds_sheet(norm(root), norm(os.path.dirname(path)))
                         for norm in (os.path.abspath, os.path.realpath)):
             return True
     return False
+
+
+def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike) -> bool:
+    """Whether one of ``cells`` (a sheet's file cells whose film is not found or ambiguous) names a recorded film by
+    its very path in the sheet's folder ``root`` (``d3/im.png``, in any case): another sheet's filing of that film is
+    this sheet's to judge. A row moved to test_labels.csv, its film moved away and the row made CT, left the film
+    filed under labels.csv's old label while test_labels.csv said exit 0; a bare name (im.png) proves no film."""
+    if not entry.sheet_path:
+        return False
+    recorded = moved_path(entry, entry.sheet_path, root).casefold()
+    return any("/" in (c := cell.replace("\\", "/")) and os.path.normpath(os.path.join(os.path.abspath(root), c))
+               .casefold() == recorded for cell in cells)
 
 
 def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing) -> bool:

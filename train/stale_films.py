@@ -19,7 +19,8 @@ class folder of the sheet's labels that the record does not name but is a film o
 (a user's file put in its place) is said once and dropped: no filing of this command's now. A recorded film found
 nowhere is said only where its name is one of this sheet's films' (another sheet's export archived away is no
 failure of this one). A recorded film no row of this sheet names that another sheet filed (its ``sheet``, still
-there: test_labels.csv beside train_labels.csv, both filed into one OUT) is that sheet's, never said by this one. A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
+there: test_labels.csv beside train_labels.csv, both filed into one OUT) is that sheet's, never said by this one,
+but where a row of this one left out names its very path, its film not found (train.rowless_filings.names_recorded). A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
 Normal: cxr-train refused the two).
 """
 
@@ -34,7 +35,7 @@ from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
                                 replaced, still_filed, write_record)
 from train.filing import Filing
-from train.rowless_filings import say_rowless
+from train.rowless_filings import names_recorded, say_rowless
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
 
 
@@ -93,7 +94,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             continue  # filed there now
         film, path = _film_of(entry, mine, by_inode, by_path, Path(sheet).parent), os.path.join(out, rel)
         if film is None:
-            if other_sheets(entry, sheet):
+            if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
             if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing):
                 continue  # its row now leaves it out, its film not found; or its row removed (train.rowless_filings)
