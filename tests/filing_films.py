@@ -23,3 +23,17 @@ def run_filing(argv: list[str], capsys) -> tuple[int, str, str]:
     rc = main(argv)
     out, err = capsys.readouterr()
     return rc, out, err
+
+
+def export_sheet(folder: Path, sheet: str, names: tuple[str, ...] = ("p0.png", "p1.png", "p2.png"),
+                 seed: int = 0) -> Path:
+    """An export: a distinct film for each of ``names`` (seeds from ``seed``) and ``sheet`` as its labels.csv."""
+    for i, name in enumerate(names):
+        film_at(folder / name, seed + i)
+    (folder / "labels.csv").write_text(sheet)
+    return folder / "labels.csv"
+
+
+def file_into(sheet: Path, out: Path, capsys) -> tuple[int, str, str]:
+    """run_filing of ``sheet`` into ``out``."""
+    return run_filing([str(sheet), "--out", str(out)], capsys)
