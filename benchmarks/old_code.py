@@ -8,6 +8,8 @@ import sys
 import types
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,3 +21,23 @@ def old_module(rev: str, path: str) -> types.ModuleType:
     mod = sys.modules[name] = types.ModuleType(name)
     exec(compile(src, f"{rev}:{path}", "exec"), mod.__dict__)
     return mod
+
+
+GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
+
+
+def size_group(side: int) -> str:
+    """The row of GROUPS a film of longer side ``side`` falls in."""
+    return GROUPS[0] if side <= 256 else GROUPS[1] if side <= 1024 else GROUPS[2]
+
+
+def print_ratio_table(rows: dict[str, list[tuple[float, float]]], timed: str) -> None:
+    """The table both benchmarks print: per size group and for all films, the mean of each film's (old, new) median
+    milliseconds and their ratio. ``timed``: what was timed, the table's words."""
+    rows = {g: rows[g] for g in GROUPS if g in rows}
+    rows["all films"] = [t for group in list(rows.values()) for t in group]
+    print(f"| films | n | {timed}, old ms | new ms | new / old |")
+    print("|---|---:|---:|---:|---:|")
+    for group, times in rows.items():
+        o, n = (float(np.mean([t[i] for t in times])) for i in (0, 1))
+        print(f"| {group} | {len(times)} | {o:.2f} | {n:.2f} | {n / o:.2f} |")

@@ -23,11 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 import edge.preprocess as new  # noqa: E402
 from benchmarks.data_path import CXR_DEV  # noqa: E402
-from benchmarks.old_code import old_module  # noqa: E402
+from benchmarks.old_code import old_module, print_ratio_table, size_group  # noqa: E402
 from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
-
-GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
-
 
 def timed(fn, path: Path, config) -> tuple[float, np.ndarray]:
     t = time.perf_counter()
@@ -56,16 +53,9 @@ def main() -> None:
         a, b = outputs[False], outputs[True]
         same += bool(np.array_equal(a, b))
         side = max(new.load_grayscale(path).shape)
-        group = GROUPS[0] if side <= 256 else GROUPS[1] if side <= 1024 else GROUPS[2]
-        rows.setdefault(group, []).append((float(np.median(t_old)), float(np.median(t_new))))
-    rows = {g: rows[g] for g in GROUPS if g in rows}
-    rows["all films"] = [t for group in list(rows.values()) for t in group]
+        rows.setdefault(size_group(side), []).append((float(np.median(t_old)), float(np.median(t_new))))
     print(f"{len(films)} films, model inputs identical for {same} of them ({config.size} px, {config.channels} channel)")
-    print("| films | n | preprocess_file, old ms | new ms | new / old |")
-    print("|---|---:|---:|---:|---:|")
-    for group, times in rows.items():
-        o, n = (float(np.mean([t[i] for t in times])) for i in (0, 1))
-        print(f"| {group} | {len(times)} | {o:.2f} | {n:.2f} | {n / o:.2f} |")
+    print_ratio_table(rows, "preprocess_file")
 
 
 if __name__ == "__main__":

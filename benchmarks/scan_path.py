@@ -26,13 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 import train.scan as new  # noqa: E402
 from benchmarks.data_path import CXR_DEV  # noqa: E402
-from benchmarks.old_code import old_module  # noqa: E402
+from benchmarks.old_code import old_module, print_ratio_table, size_group  # noqa: E402
 from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
 from edge.preprocess import PreprocessConfig, load_grayscale  # noqa: E402
 from train.data import Item  # noqa: E402
-
-GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded
-
 
 def outputs(res) -> list:
     """What a scan gives that a run keeps: the arrays, the items' hashes and copy codes, traits, refusals."""
@@ -69,17 +66,10 @@ def main() -> None:
         equal += same(got[False], got[True])
         refused += bool(got[True][-1])
         side = 0 if got[True][-1] else max(load_grayscale(path).shape)
-        group = GROUPS[0] if side <= 256 else GROUPS[1] if side <= 1024 else GROUPS[2]
-        rows.setdefault(group, []).append((float(np.median(times[False])), float(np.median(times[True]))))
-    rows = {g: rows[g] for g in GROUPS if g in rows}
-    rows["all films"] = [t for group in list(rows.values()) for t in group]
+        rows.setdefault(size_group(side), []).append((float(np.median(times[False])), float(np.median(times[True]))))
     print(f"{len(films)} films ({refused} refused), every output identical for {equal} of them "
           f"({config.size} px, {config.channels} channel, crops {'on' if args.crops else 'off'})")
-    print("| films | n | scan, old ms | new ms | new / old |")
-    print("|---|---:|---:|---:|---:|")
-    for group, ts in rows.items():
-        o, n = (float(np.mean([t[i] for t in ts])) for i in (0, 1))
-        print(f"| {group} | {len(ts)} | {o:.2f} | {n:.2f} | {n / o:.2f} |")
+    print_ratio_table(rows, "scan")
 
 
 if __name__ == "__main__":
