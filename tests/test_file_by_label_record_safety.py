@@ -69,7 +69,7 @@ def test_out_moved_elsewhere_still_takes_a_relabelled_film_out_of_its_old_class(
 
 def test_a_recorded_film_found_nowhere_is_said_never_kept_silently(tmp_path, capsys):
     export, out = _filed(tmp_path, capsys)
-    lines = (out / RECORD).read_text().splitlines()  # 0.55.0's record (no film_path), the old filing a copy
+    lines = (out / RECORD).read_text().splitlines()  # the first record (no film_path), the old filing a copy
     lines = [",".join(c.split(",")[:7]).replace(",link,", ",copy,") for c in lines]
     (out / RECORD).write_text("\n".join(lines) + "\n")
     moved = tmp_path / "deeper" / "x" / "out"

@@ -15,7 +15,7 @@ moved without the films leaves ``film`` leading nowhere), ``sheet_path`` (the fi
 holds it, absolute, links not resolved: a sheet film that is a symbolic link, re-pointed to a re-export, is another
 ``film`` but the same ``sheet_path``), ``sheet`` (the absolute path of the sheet that filed it: two sheets beside one
 export, train_labels.csv and test_labels.csv, filed into one OUT each took the other's films for rows removed, exit 1
-on every run); written whole, as one atomic replace. A record of 0.55.0 has no ``film_path``, and one written before
+on every run); written whole, as one atomic replace. A record written while 0.55.0 was being built has no ``film_path``, and one written before
 ``sheet_path`` (8 columns) or ``sheet`` (9) was added none of those: all are read, an entry of no sheet as any sheet's. The record is a file a user
 can edit: a line whose ``file`` is not CLASS/NAME in a folder of OUT itself (``Normal/../../notes.txt``, a link out
 of OUT) is no filing of this command's, and is dropped on reading (a rerun removed the user's file it named); a
@@ -35,8 +35,8 @@ from edge.atomic import write_bytes
 
 RECORD = ".filed.csv"
 COLUMNS = ["file", "film", "how", "device", "inode", "size", "mtime_ns", "film_path", "sheet_path", "sheet"]
-OLD_COLUMNS = COLUMNS[:7]  # 0.55.0's record
-READ_COLUMNS = (COLUMNS, COLUMNS[:9], COLUMNS[:8], OLD_COLUMNS)  # this one, before sheet, before sheet_path, 0.55.0's
+OLD_COLUMNS = COLUMNS[:7]  # the first record, written while 0.55.0 was being built
+READ_COLUMNS = (COLUMNS, COLUMNS[:9], COLUMNS[:8], OLD_COLUMNS)  # this one, before sheet, before sheet_path, the first
 
 
 class RecordUnreadable(ValueError):
@@ -52,7 +52,7 @@ class Filed:
     inode: int
     size: int
     mtime_ns: int
-    film_path: str = ""  # the film's absolute path when filed ('' in 0.55.0's record)
+    film_path: str = ""  # the film's absolute path when filed ('' in the first record)
     sheet_path: str = ""  # its path under the sheet's folder, absolute, links not resolved ('' in older records)
     sheet: str = ""  # the absolute path of the sheet that filed it ('' in older records: any sheet's)
 
