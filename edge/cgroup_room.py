@@ -1,6 +1,6 @@
 """The memory a process's cgroups still leave it: the least room (limit less used) of its cgroup and every one
-above it that has a limit, under cgroup v2 (memory.max) and cgroup v1 (memory.limit_in_bytes), both where a host
-mounts both (systemd's hybrid layout).
+above it that has a limit, under cgroup v2 (memory.max, or memory.high where lower) and cgroup v1
+(memory.limit_in_bytes), both where a host mounts both (systemd's hybrid layout).
 
 cgroup v1 is still what Raspberry Pi OS Bullseye, older kernels and their Docker hosts run: `docker run --memory
 512m` there sets memory.limit_in_bytes alone, and the budget came from the host's MemAvailable: gigabytes free in a
@@ -124,12 +124,25 @@ def _rooms(mount: Path, path: str, room: Callable[[Path], int | None]) -> list[i
 
 
 def _room_v2(folder: Path) -> int | None:
-    """memory.max less what is used in one v2 cgroup's folder; None where it has no limit ('max') or none is read."""
+    """The lesser of memory.max and memory.high, less what is used in one v2 cgroup's folder; None where it has
+    neither ('max') or none is read. Above memory.high the kernel does not kill but throttles and reclaims hard
+    (systemd's MemoryHigh=, Kubernetes' memory QoS): films decoded past it crawl, so it bounds the room as well."""
+    limits = [_v2_limit(folder / name) for name in ("memory.max", "memory.high")]
+    known = [limit for limit in limits if limit is not None]
+    if not known:
+        return None
     try:
-        limit = (folder / "memory.max").read_text().strip()
-        if limit == "max":
-            return None
-        return _left(int(limit), folder / "memory.current", folder / "memory.stat", "inactive_file")
+        return _left(min(known), folder / "memory.current", folder / "memory.stat", "inactive_file")
+    except (OSError, ValueError):
+        return None
+
+
+def _v2_limit(path: Path) -> int | None:
+    """A v2 limit file's bytes; None where it says 'max' (none), is missing (an older kernel has no memory.high) or
+    cannot be read."""
+    try:
+        limit = path.read_text().strip()
+        return None if limit == "max" else int(limit)
     except (OSError, ValueError):
         return None
 
