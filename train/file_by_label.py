@@ -28,9 +28,14 @@ from train.stale_films import take_out_stale
 from train.filing import Filing, summary
 from train.filing_plan import labelled_folders, plan
 from train.label_sheet import sorted_folder
+from train.run_lock import RunFolderBusy, run_folder_lock
 from train.sheet_manifest import file_manifest
 from train.sheet_read import SheetError, read_sheet
 from train.sheet_walk import holds_sheet
+
+# what a second filing into one OUT at once would do, said to it (train.run_lock)
+FILING_CLASH = ("two filings at once into one folder would each keep a record of its own films alone, and a film "
+                "filed by the other would not be taken out when its label changes")
 
 __all__ = ["NO_LINKS", "Filing", "SheetError", "_put", "file_films", "main", "plan", "read_sheet", "summary"]
 
@@ -71,11 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     except SheetError as e:
         print(e, file=sys.stderr)
         return 2
-    films, filing = plan(rows, root, out, dropped)
-    filing.other_modality, filing.other_view = other_modality, other_view or {}
-    file_films(films, out, filing)
-    take_out_stale(films, out, args.sheet, filing, labelled_folders(rows))
-    file_manifest(out, filing, others)
+    try:  # two at once into one OUT: each wrote .filed.csv whole, and the last kept its own filings alone
+        with run_folder_lock(out, "python -m train.file_by_label", FILING_CLASH, create=True):
+            films, filing = plan(rows, root, out, dropped)
+            filing.other_modality, filing.other_view = other_modality, other_view or {}
+            file_films(films, out, filing)
+            take_out_stale(films, out, args.sheet, filing, labelled_folders(rows))
+            file_manifest(out, filing, others)
+    except RunFolderBusy as e:
+        print(e, file=sys.stderr)
+        return 1
     lines = summary(filing, args.sheet, out)
     print("\n".join(lines))
     if not filing.filed:
