@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from convert.equivalence import end_text
+
 
 def shown_difference(r: dict) -> tuple[float | None, float | None, float | None, list]:
     """A comparison's one figure (A's, B's, B - A and its interval): balanced accuracy, or on films of one class that
@@ -51,7 +53,7 @@ def class_note(r: dict, name=str) -> list[str]:
         if side and side != winner:
             c_lo, c_hi = c["difference_ci"]
             parts.append(f"{name(c['class'])} sensitivity B - A {100 * c['difference']:+.1f} points (95% CI "
-                         f"{100 * c_lo:+.1f} to {100 * c_hi:+.1f}; right only by A {c['only_a_right']}, only by B "
+                         f"{end_text(100 * c_lo)} to {end_text(100 * c_hi)}; right only by A {c['only_a_right']}, only by B "
                          f"{c['only_b_right']}): model {'B' if side > 0 else 'A'} did better on these "
                          f"{name(c['class'])} films")
     if not parts:

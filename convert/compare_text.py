@@ -7,7 +7,7 @@ without the sentences, and the sentences changed without touching the numbers.
 
 from __future__ import annotations
 
-from convert.equivalence import DEFAULT_MARGIN, equivalence, equivalence_words
+from convert.equivalence import DEFAULT_MARGIN, end_text, equivalence, equivalence_words
 from convert.compare_classes import class_note, groups_unadjusted, shown_difference, sides
 from convert.seen_lines import seen_elsewhere, seen_line
 from convert.study_design import compared_lines
@@ -27,6 +27,11 @@ def _pts(v: float | None) -> str:
     return "n/a" if v is None or v != v else f"{100 * v:+.1f}"
 
 
+def _end(v: float | None) -> str:
+    """An interval's end in points: an end off 0 shown off it (convert.equivalence.end_text)."""
+    return "n/a" if v is None or v != v else end_text(100 * v)
+
+
 def headline(r: dict, name=str) -> str:
     """The verdict in one line. On films of one class it is that class's sensitivity, named so: a model
     that calls more films COVID wins it, which a set without Normal films cannot hold against it. ``name``:
@@ -35,8 +40,8 @@ def headline(r: dict, name=str) -> str:
     one = name(r["only_class"]) if r.get("only_class") else None
     what = f"{one} films only: B - A {one} sensitivity" if one else "B - A balanced accuracy"
     levels = f"; A {fixed(fa, 1, 100)}%, B {fixed(fb, 1, 100)}%" if fa is not None and fb is not None else ""
-    return (f"{what} {_pts(diff)} points (95% CI {_pts(lo)} to "
-            f"{_pts(hi)}{levels}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
+    return (f"{what} {_pts(diff)} points (95% CI {_end(lo)} to "
+            f"{_end(hi)}{levels}); right only by A {r['only_a_right']}, only by B {r['only_b_right']} "
             f"(McNemar p {p_text(r['mcnemar_p'])}); {r['answers_changed']} of {r['n']} answers differ"
             + (f"; too few films to judge ({r['n']})" if r.get("too_few_films") else ""))
 
@@ -128,7 +133,7 @@ def markdown(r: dict, name_a: str, name_b: str, data: str, disclaimer: str) -> l
     for c in r["per_class"]:
         lo, hi = c["difference_ci"]
         md.append(f"| {md_cell(c['class'])} | {c['n']} | {fixed(c['sensitivity_a'], 1, 100)} | {fixed(c['sensitivity_b'], 1, 100)} | "
-                  f"{_pts(c['difference'])} ({_pts(lo)} to {_pts(hi)}) | {c['only_a_right']} | {c['only_b_right']} |")
+                  f"{_pts(c['difference'])} ({_end(lo)} to {_end(hi)}) | {c['only_a_right']} | {c['only_b_right']} |")
     md += ["", "Answers that changed (rows: A's label, columns: B's label):", "",
            "| A \\ B | " + " | ".join(map(md_cell, classes)) + " |", "|---|" + "---:|" * len(r["classes"])]
     for a, (name, row) in enumerate(zip(r["classes"], r["changed"])):
@@ -151,6 +156,6 @@ def group_markdown(column: str, groups: dict) -> list[str]:
         few = "too few films" + (f" ({films(r)} without their copies)" if films(r) < r["n"] else "")
         notes = [f"{md_cell(held[0])} films only: {md_cell(held[0])} sensitivity"] * (len(held) == 1) + [few] * (films(r) < MIN_FILMS)
         n = f"{r['n']}{f' ({films(r)} distinct)' if films(r) < r['n'] else ''}"
-        md.append(f"| {md_cell(g)} | {n} | {fixed(fa, 1, 100)} | {fixed(fb, 1, 100)} | {_pts(diff)} ({_pts(lo)} to {_pts(hi)}) | {r['only_a_right']} | "
+        md.append(f"| {md_cell(g)} | {n} | {fixed(fa, 1, 100)} | {fixed(fb, 1, 100)} | {_pts(diff)} ({_end(lo)} to {_end(hi)}) | {r['only_a_right']} | "
                   f"{r['only_b_right']} | {p_text(r['mcnemar_p'], '')} | {'; '.join(notes)} |")
     return md + [""]

@@ -7,8 +7,10 @@ its default of 2 points)."""
 
 from __future__ import annotations
 
+import math
+
 from convert.gate import points_text
-from edge.figures import listed
+from edge.figures import kept_as_shown, listed
 
 DEFAULT_MARGIN = 2.0  # cxr-convert --max-class-drop's default, in points
 
@@ -30,15 +32,28 @@ def equivalence(per_class: list[dict], margin: float, source: str, classes: list
     ``classes``: every label of the model; one with no interval (no film of it scored, as --class-map NAME=- leaves
     it) is ``unmeasured`` and rules equivalence out: "equivalent" was said with Normal left out. ``differing``: the
     classes whose interval excludes 0, a difference these films did see."""
-    spans = [(c["class"], [round(100 * v, 2) for v in c["difference_ci"]]) for c in per_class
+    # judged on the intervals themselves, rounded only as stored: +/-2.0024 rounded to 2.0 read as within a margin of
+    # 2 ("equivalent"), and +0.0046 to +9.48 as 0.0 to 9.48, "no difference" above a note that B did better
+    spans = [(c["class"], [100 * v for v in c["difference_ci"]]) for c in per_class
              if c.get("difference_ci") and all(v is not None and v == v for v in c["difference_ci"])]
     measured = {c for c, _ in spans}
     unmeasured = [c for c in (classes or [c["class"] for c in per_class]) if c not in measured]
     widest = max(spans, key=lambda s: max(abs(s[1][0]), abs(s[1][1])), default=None)
     inside = bool(spans) and not unmeasured and all(-margin <= lo and hi <= margin for _, (lo, hi) in spans)
+    kept = [kept_as_shown(v, lambda x: end_text(x, margin)) for v in widest[1]] if widest else None
     return {"margin_points": margin, "margin_from": source, "equivalent": inside,
-            "widest": {"class": widest[0], "difference_ci": widest[1]} if widest else None,
+            "widest": {"class": widest[0], "difference_ci": kept} if widest else None,
             "unmeasured": unmeasured, "differing": [c for c, (lo, hi) in spans if lo > 0 or hi < 0]}
+
+
+def end_text(v: float, margin: float = math.inf) -> str:
+    """An end of an interval in points as cxr-compare writes it ('+2.0'), with the decimals that show an end beyond
+    ``margin`` beyond it ('+2.0024' for a margin of 2: "-2.0 to +2.0 reaches beyond +/- 2" read as a contradiction),
+    and an end off 0 off it ('+0.005', where "+0.0 to +9.5" stood beside "its interval excludes 0")."""
+    digits = 1
+    while digits < 4 and (abs(v) > margin >= abs(float(f"{v:.{digits}f}")) or v != 0 == float(f"{v:.{digits}f}")):
+        digits += 1
+    return f"{v:+.{digits}f}"
 
 
 def equivalence_words(e: dict, name=str) -> str:
@@ -55,7 +70,8 @@ def equivalence_words(e: dict, name=str) -> str:
     w, unmeasured = e.get("widest"), e.get("unmeasured") or []
     head = (f"these films show a difference in {seen}, and they cannot show the two equivalent: " if seen else
             "these films show no difference, but they cannot show the two equivalent either: ")
-    reach = (f"{name(w['class'])} sensitivity's interval ({w['difference_ci'][0]:+.1f} to {w['difference_ci'][1]:+.1f} "
+    ends = [end_text(v, e["margin_points"]) for v in w["difference_ci"]] if w else []
+    reach = (f"{name(w['class'])} sensitivity's interval ({ends[0]} to {ends[1]} "
              "points) reaches beyond " if w else "no class's sensitivity has an interval within ")
     if not unmeasured:
         return f"{head}{reach}{margin}; more films narrow the intervals."

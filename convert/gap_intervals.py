@@ -8,11 +8,17 @@ from __future__ import annotations
 import numpy as np
 
 from convert.intervals import paired_difference
+from edge.figures import kept_as_shown
+
+
+def shown_end(v: float) -> str:
+    """An end of such an interval as report.md and the terminal write it ('+3.4')."""
+    return f"{v:+.1f}"
 
 
 def sensitivity_gap_intervals(y: np.ndarray, reference_probs: np.ndarray, probs: np.ndarray,
                               classes: list[str]) -> dict[str, list[float] | None]:
-    """``<class>`` -> [low, high] of the file's sensitivity minus Keras's in percentage points (2 decimals), each
+    """``<class>`` -> [low, high] of the file's sensitivity minus Keras's in percentage points (2 decimals, more where fewer would be shown otherwise), each
     model labelling a film by its most probable class, as the gate's own figures do; None for a class with no test
     film. Paired: a film both models get right or both miss narrows it, so it is what the flips leave open."""
     y = np.asarray(y)
@@ -26,5 +32,5 @@ def sensitivity_gap_intervals(y: np.ndarray, reference_probs: np.ndarray, probs:
             continue
         a, b = right_ref[on], right_file[on]
         lo, hi = paired_difference(int(np.sum(a & b)), int(np.sum(b & ~a)), int(np.sum(a & ~b)), int(np.sum(~a & ~b)))
-        out[c] = [round(100 * lo, 2), round(100 * hi, 2)]
+        out[c] = [kept_as_shown(100 * v, shown_end) for v in (lo, hi)]
     return out

@@ -15,7 +15,7 @@ import numpy as np
 
 from convert.metrics import agreement, to_jsonable
 from edge.decision import describe, fmt_threshold
-from edge.figures import counted, listed
+from edge.figures import counted, kept_as_shown, listed
 from edge.atomic import write_bytes
 
 
@@ -113,12 +113,11 @@ def change_text(v: float | None, limit: float | None = None) -> str:
 
 
 def kept_decimals(v: float, limit: float | None = None) -> float:
-    """A change in points rounded to 2 decimals, or, for a drop over ``limit``, to the decimals the gate's reason gives
-    it (change_text): report.json held -1.0 for a drop of 1.003 points beside FAILED, and report.md, reading it, wrote
-    "-1.0" where the reason said 1.003."""
-    if limit is not None and -v > limit + 1e-9:
-        return round(v, max(2, len(_points(-v, limit).split(".")[1])))
-    return round(v, 2)
+    """A change in points rounded to 2 decimals, or to more where report.md and the terminal, reading the stored figure,
+    would show other digits than the change itself (change_text): report.json held -1.0 for a drop of 1.003 points
+    beside FAILED, and report.md, reading it, wrote "-1.0" where the reason said 1.003; -3.85 for 3.846 was shown
+    "-3.9" where the reason said 3.8."""
+    return kept_as_shown(v, lambda x: change_text(x, limit))
 
 
 def deltas(reference: dict, candidate: dict, scored: tuple | None = None, limits: dict | None = None) -> dict:

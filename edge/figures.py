@@ -7,6 +7,7 @@ gets the decimals it needs to stay below 1 (0.9996, 99.96), and one above 0 stay
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 MAX_DIGITS = 6
 
@@ -83,6 +84,17 @@ def against_chance(lo: float, hi: float | None, chance: float) -> str:
     if hi is not None and hi < chance:
         return "below"
     return "reaches" if lo <= chance else "above"
+
+
+def kept_as_shown(v: float, shown: Callable[[float], str], digits: int = 2) -> float:
+    """``v`` rounded to at least ``digits`` decimals, with more where fewer would be shown otherwise than ``v`` itself:
+    a reader of the stored figure rounds it again, and a drop of 3.846 points kept as -3.85 was shown "-3.9" where
+    the gate's reason, from the drop itself, said 3.8 (rounding twice)."""
+    said = shown(v)
+    for d in range(digits, MAX_DIGITS + 1):
+        if shown(round(v, d)) == said:
+            return round(v, d)
+    return v
 
 
 def listed(parts: list[str]) -> str:
