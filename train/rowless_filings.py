@@ -46,14 +46,17 @@ def _same_file(entry: Filed, path: str, copy: str = "") -> bool:
     return (st.st_dev, st.st_ino) == (entry.device, entry.inode)
 
 
-def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "") -> bool:
+def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "",
+                    found: dict[str, list[str]] | None = None) -> bool:
     """Whether a recorded film's path (as the sheet's folder held it, or the film's own) lies under ``root``, by
     absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store), or would were
     the export moved with its sheet since (train.filed_record.moved_path): the film there, or (a hard link) the file
     it led to there (a link sub1/l1.png to tgt/t1.png, moved to sub0/ within the moved export, its row removed, was
     left in its class, exit 0); a copy's (``copy``, its file in OUT) by its bytes there. A sheet of the same name is
     no proof alone: another hospital's export archived away. Its sheet renamed, then moved with the export (no sheet
-    of its name there), the very file filed at its same place under ``root`` is (train.filed_record.moved_place)."""
+    of its name there), the very file filed at its same place under ``root`` is (train.filed_record.moved_place); and,
+    its sheet gone from its path, the very file filed anywhere under ``root`` by its name (``found``, every file there
+    by its name in lower case: a film moved to another folder within the moved export was left in its class, exit 0)."""
     moved = moved_path(entry, entry.sheet_path, root)
     film = moved_path(entry, entry.film_path, root)
     if moved != entry.sheet_path and not os.path.lexists(moved) and not (film != entry.film_path
@@ -61,6 +64,10 @@ def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "") -> bo
         moved = ""
     if moved == entry.sheet_path and any((place := moved_place(entry, p, root)) != p and _same_file(entry, place, copy)
                                          for p in (entry.sheet_path, entry.film_path)):
+        return True
+    names = {os.path.basename(q).lower() for q in (entry.sheet_path, entry.film_path) if q}
+    if entry.sheet and not os.path.lexists(entry.sheet) and any(
+            _same_file(entry, p, copy) for name in names for p in (found or {}).get(name, ())):
         return True
     for path in (moved, entry.sheet_path, entry.film_path, entry.film):
         if path and any(holds_sheet(norm(root), norm(os.path.dirname(path)))
@@ -89,7 +96,7 @@ def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathL
     not found or ambiguous (said already, exit 1) names it too: nothing more said then. A film of another folder,
     still there, is another sheet's filed into the same OUT: left to train.stale_films. ``copy``: the filing's path
     in OUT where it is a recorded copy still as filed (its bytes prove a moved film, :func:`in_sheet_folder`)."""
-    names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root, copy if there else "")
+    names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root, copy if there else "", filing.found)
     moved = moved_path(entry, entry.sheet_path, root) != entry.sheet_path  # its sheet moved here with the export
     if ours or moved or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
         if names & cell_names(filing.left_cells):  # not another sheet's film of that name, filed into this OUT
