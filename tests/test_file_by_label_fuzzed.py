@@ -35,6 +35,9 @@ FOUND = {
     # test_labels.csv left the film in its class, exit 0 (rowless_filings.names_recorded)
     "second sheet's row made CT, its film moved": (225, [("delete", 4), ("sheet2", (1, 3)), ("mvfilm", 3, False),
                                                          ("ct", 3)]),
+    # a row removed, the sheet renamed (labels_v2.csv), then the export moved: no sheet of the record's name in the
+    # moved export, so its film lay in no sheet's folder and was left in its class, exit 0 (filed_record.moved_place)
+    "row removed, sheet renamed, export moved": (1163, [("drop", 1), ("rename_sheet", 4), ("mv_export", 2)]),
 }
 
 

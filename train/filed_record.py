@@ -139,12 +139,20 @@ def moved_path(entry: Filed, path: str, root: str | os.PathLike) -> str:
     moved with its sheet since (its sheet gone from the path recorded): the same place under ``root``; else as
     recorded. Read at the old place, a film whose row was removed before or after ``mv export export2`` lay in no
     sheet's folder and was left in its class, exit 0; the other sheet of the folder moved with it is known too."""
+    if not entry.sheet or not os.path.isfile(os.path.join(root, os.path.basename(entry.sheet))):
+        return path  # its sheet not moved here with it: as recorded
+    return moved_place(entry, path, root)
+
+
+def moved_place(entry: Filed, path: str, root: str | os.PathLike) -> str:
+    """``path`` at the same place under ``root`` where the entry's sheet is gone from its path and ``path`` lay in
+    that sheet's folder, whether or not a sheet of its name is in ``root`` now (renamed, then moved with the export:
+    labels.csv made labels_v2.csv); else as recorded. No proof alone: a place is the film's only where the very file
+    filed is there (train.rowless_filings)."""
     if not (entry.sheet and path) or os.path.lexists(entry.sheet):
         return path
-    was = os.path.dirname(entry.sheet)
-    rel = os.path.relpath(path, was)
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or not os.path.isfile(
-            os.path.join(root, os.path.relpath(entry.sheet, was))):  # its sheet not moved here with it: as recorded
+    rel = os.path.relpath(path, os.path.dirname(entry.sheet))
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return path
     return os.path.normpath(os.path.join(os.path.abspath(root), rel))
 

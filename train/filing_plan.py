@@ -66,6 +66,7 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
     cells of those left out whose film is not found or ambiguous (one filed earlier is in no class now either)."""
     filing, index, films = Filing(), film_index(root, out), {}
     conflicting, spellings, by_real = set(), {}, {}
+    filing.found = index[1]  # a recorded film moved within an export moved since is known by it (train.rowless_filings)
 
     def one(film: str | None) -> str | None:  # one film reached by two links (a/p1.png, b/p1.png) is one film
         return None if film is None else by_real.setdefault(os.path.realpath(film), film)

@@ -12,11 +12,13 @@ other's films in that folder (said, with what to do).
 from __future__ import annotations
 
 import os
+import stat
 
 from edge.film_files import IMAGE_SUFFIXES
-from train.filed_record import Filed, moved_path
+from train.filed_record import Filed, moved_path, moved_place
 from train.filing import Filing
 from train.sheet_walk import holds_sheet
+from train.unrecorded_films import same_bytes
 
 
 def cell_names(cells: list[str]) -> set[str]:
@@ -31,26 +33,42 @@ def recorded_names(rel: str, entry: Filed) -> set[str]:
     return names | {stem for stem, suffix in map(os.path.splitext, names) if suffix in IMAGE_SUFFIXES}
 
 
-def _same_file(entry: Filed, path: str) -> bool:
-    """Whether ``path`` is the very file a hard link recorded in ``entry`` shares (its device and inode)."""
+def _same_file(entry: Filed, path: str, copy: str = "") -> bool:
+    """Whether ``path`` is the very file a hard link recorded in ``entry`` shares (its device and inode), or holds
+    the bytes of ``copy``, the recorded copy in OUT still as it was filed (the disk refused links: a copy filed from
+    a film moved with the export was left in its class, exit 0). Proof enough to say a filing, never to remove one."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return False
-    return entry.how == "link" and (st.st_dev, st.st_ino) == (entry.device, entry.inode)
+    if entry.how == "copy":
+        return bool(copy) and stat.S_ISREG(st.st_mode) and st.st_size == entry.size and same_bytes(path, copy)
+    return (st.st_dev, st.st_ino) == (entry.device, entry.inode)
 
 
-def in_sheet_folder(entry: Filed, root: str | os.PathLike) -> bool:
+def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "",
+                    found: dict[str, list[str]] | None = None) -> bool:
     """Whether a recorded film's path (as the sheet's folder held it, or the film's own) lies under ``root``, by
     absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store), or would were
     the export moved with its sheet since (train.filed_record.moved_path): the film there, or (a hard link) the file
     it led to there (a link sub1/l1.png to tgt/t1.png, moved to sub0/ within the moved export, its row removed, was
-    left in its class, exit 0). A sheet of the same name is no proof alone: another hospital's export archived away."""
+    left in its class, exit 0); a copy's (``copy``, its file in OUT) by its bytes there. A sheet of the same name is
+    no proof alone: another hospital's export archived away. Its sheet renamed, then moved with the export (no sheet
+    of its name there), the very file filed at its same place under ``root`` is (train.filed_record.moved_place); and,
+    its sheet gone from its path, the very file filed anywhere under ``root`` by its name (``found``, every file there
+    by its name in lower case: a film moved to another folder within the moved export was left in its class, exit 0)."""
     moved = moved_path(entry, entry.sheet_path, root)
     film = moved_path(entry, entry.film_path, root)
     if moved != entry.sheet_path and not os.path.lexists(moved) and not (film != entry.film_path
-                                                                         and _same_file(entry, film)):
+                                                                         and _same_file(entry, film, copy)):
         moved = ""
+    if moved == entry.sheet_path and any((place := moved_place(entry, p, root)) != p and _same_file(entry, place, copy)
+                                         for p in (entry.sheet_path, entry.film_path)):
+        return True
+    names = {os.path.basename(q).lower() for q in (entry.sheet_path, entry.film_path) if q}
+    if entry.sheet and not os.path.lexists(entry.sheet) and any(
+            _same_file(entry, p, copy) for name in names for p in (found or {}).get(name, ())):
+        return True
     for path in (moved, entry.sheet_path, entry.film_path, entry.film):
         if path and any(holds_sheet(norm(root), norm(os.path.dirname(path)))
                         for norm in (os.path.abspath, os.path.realpath)):
@@ -70,13 +88,15 @@ def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike) -> b
                .casefold() == recorded for cell in cells)
 
 
-def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing) -> bool:
+def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing,
+                copy: str = "") -> bool:
     """Whether a recorded filing whose film no row of the sheet files now (``there``: still the file filed) is said:
     in filing.unplaced where a row left out names it by a cell whose film is not found or ambiguous; in
     filing.unnamed where its film lies in the sheet's folder and no row names it. A cell of a labelled row that is
     not found or ambiguous (said already, exit 1) names it too: nothing more said then. A film of another folder,
-    still there, is another sheet's filed into the same OUT: left to train.stale_films."""
-    names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root)
+    still there, is another sheet's filed into the same OUT: left to train.stale_films. ``copy``: the filing's path
+    in OUT where it is a recorded copy still as filed (its bytes prove a moved film, :func:`in_sheet_folder`)."""
+    names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root, copy if there else "", filing.found)
     moved = moved_path(entry, entry.sheet_path, root) != entry.sheet_path  # its sheet moved here with the export
     if ours or moved or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
         if names & cell_names(filing.left_cells):  # not another sheet's film of that name, filed into this OUT

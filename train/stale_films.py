@@ -20,7 +20,9 @@ class folder of the sheet's labels that the record does not name but is a film o
 nowhere is said only where its name is one of this sheet's films' (another sheet's export archived away is no
 failure of this one). A recorded film no row of this sheet names that another sheet filed (its ``sheet``, still
 there: test_labels.csv beside train_labels.csv, both filed into one OUT) is that sheet's, never said by this one,
-but where a row of this one left out names its very path, its film not found (train.rowless_filings.names_recorded). A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
+but where a row of this one left out names its very path, its film not found (train.rowless_filings.names_recorded). A line another sheet
+wrote for the very film this one files at that path now (its row moved to test_labels.csv) is this one's from
+then on. A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
 Normal: cxr-train refused the two).
 """
 
@@ -96,7 +98,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
         if film is None:
             if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
-            if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing):
+            if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing, path):
                 continue  # its row now leaves it out, its film not found; or its row removed (train.rowless_filings)
             if (rel.rsplit("/", 1)[1].casefold() in names and still_filed(out, rel, entry) is not None
                     and not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))):
@@ -181,8 +183,10 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         filing.gone.append(rel)
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
-            if not other_sheets(old, sheet):  # of no sheet known (an older record), or moved: this one's from now on
-                real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
+            real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
+            if not other_sheets(old, sheet) or old.film == real:  # no sheet known (an older record), moved, or this
+                # very film's filing by another sheet that this one files now (its row moved to test_labels.csv):
+                # this one's from now on, else the other said it 'no row names it now' on every run (exit 1)
                 record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=os.path.abspath(film),
                                           film=real, film_path=real)
             continue  # this film's filing from before, or another film's of the same bytes there first
