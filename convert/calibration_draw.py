@@ -14,6 +14,7 @@ import numpy as np
 
 from convert.modes import FULL_INTEGER
 from edge.figures import counted, listed
+from edge.output import said_name
 
 FEWEST_ADVISED = 100  # TensorFlow's post-training integer quantization guide: "around ~100-500 samples"
 DEFAULT_SAMPLES = 300  # cxr-convert's default, the count benchmarks/RESULTS.md measured
@@ -61,6 +62,17 @@ def recorded_draw(n: int | None) -> dict | None:
         f"{FEWEST_ADVISED} or more (the default is {DEFAULT_SAMPLES}; more training films where the split holds "
         "fewer), and read the gate below for what it cost")
     return {"counts": None, "warning": warning}
+
+
+def uncounted_line(names: list[str]) -> str:
+    """--report-only's note on full-integer files (``names``) that do not record how many training films set their
+    ranges: whether those were under FEWEST_ADVISED, which a conversion warns of, cannot be checked, and it said
+    nothing, which read as no warning due. A note, not an error: the files are scored as ever."""
+    one = len(names) == 1
+    return (f"{listed([said_name(n) for n in names])} {'does' if one else 'do'} not record how many training films "
+            f"set {'its' if one else 'their'} int8 ranges ({'it was' if one else 'they were'} converted before files "
+            f"recorded it), so whether they were fewer than {FEWEST_ADVISED}, which cxr-convert warns of, cannot be "
+            "checked; convert again without --report-only to know")
 
 
 def warned(draw: dict | None, log) -> dict | None:

@@ -21,9 +21,17 @@ def sensitivity_gap_intervals(y: np.ndarray, reference_probs: np.ndarray, probs:
     """``<class>`` -> [low, high] of the file's sensitivity minus Keras's in percentage points (2 decimals, more where fewer would be shown otherwise), each
     model labelling a film by its most probable class, as the gate's own figures do; None for a class with no test
     film. Paired: a film both models get right or both miss narrows it, so it is what the flips leave open."""
+    return answer_gap_intervals(y, np.asarray(reference_probs).argmax(1), np.asarray(probs).argmax(1), classes)
+
+
+def answer_gap_intervals(y: np.ndarray, reference_labels: np.ndarray, labels: np.ndarray,
+                         classes: list[str]) -> dict[str, list[float] | None]:
+    """As :func:`sensitivity_gap_intervals`, of the answers each model gave (``reference_labels``, ``labels``: class
+    indices), so that a file judged under its stored rule (convert.gate.gate_under_rule: each model at its own
+    threshold) gets the same paired interval from the same paired counts: its worst-class line had a bare point."""
     y = np.asarray(y)
-    right_ref = np.asarray(reference_probs).argmax(1) == y
-    right_file = np.asarray(probs).argmax(1) == y
+    right_ref = np.asarray(reference_labels) == y
+    right_file = np.asarray(labels) == y
     out: dict[str, list[float] | None] = {}
     for k, c in enumerate(classes):
         on = y == k

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from convert.metrics import agreement, to_jsonable
-from edge.decision import describe, fmt_threshold
+from edge.decision import describe, fmt_threshold, labels_for
 from edge.figures import counted, kept_as_shown, listed
 from edge.atomic import write_bytes
 
@@ -81,6 +81,7 @@ def gate_under_rule(plain: dict, y: np.ndarray, reference_probs: np.ndarray, pro
     their labels and its probabilities), since quantization moves the probabilities and with them
     the threshold the target needs; both are then scored on the test films. ``plain``: the gate on
     the most probable class, which must pass as well."""
+    from convert.gap_intervals import answer_gap_intervals
     from convert.roc import threshold_for_sensitivity
 
     k, t = rule
@@ -90,8 +91,11 @@ def gate_under_rule(plain: dict, y: np.ndarray, reference_probs: np.ndarray, pro
     under = gate(keras, device, max_drop, max_class_drop)
     why = [f"under its rule ({describe(rule, classes)}; Keras's for the same sensitivity: p >= "
            f"{fmt_threshold(reference_rule[1])}): {r}" for r in under["reasons"]]
+    # the paired interval of each class's change under the rules, as the plain gate's delta holds it (gap_intervals)
+    paired = answer_gap_intervals(y, labels_for(reference_probs, reference_rule), labels_for(probs, rule), classes)
     return {"passed": plain["passed"] and under["passed"], "reasons": plain["reasons"] + why,
-            "under_rule": {"passed": under["passed"], "keras_threshold": reference_rule[1], "keras": keras, "file": device}}
+            "under_rule": {"passed": under["passed"], "keras_threshold": reference_rule[1], "keras": keras, "file": device,
+                           "sensitivity_points_ci": paired}}
 
 
 def _points(drop: float, limit: float) -> str:

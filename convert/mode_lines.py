@@ -43,8 +43,9 @@ def mode_lines(mode: str, summary: dict, reference: dict, entry: dict, limits: d
 
 def under_rule_delta(under: dict | None) -> dict | None:
     """The file's change against Keras under its stored rule (convert.gate.gate_under_rule's ``under_rule``: each
-    answered by its own threshold), in points as ``entry["delta"]``; None where the file stores no rule. The worst-class
-    line read the most probable class's changes under a gate verdict judged under the rule; these have no interval."""
+    answered by its own threshold), in points as ``entry["delta"]``, with the paired interval the gate kept of them
+    (none in reports written before it kept one); None where the file stores no rule. The worst-class line read the
+    most probable class's changes under a gate verdict judged under the rule."""
     if not isinstance(under, dict) or not under.get("keras") or not under.get("file"):
         return None
     keras, file = under["keras"], under["file"]
@@ -54,4 +55,5 @@ def under_rule_delta(under: dict | None) -> dict | None:
 
     before = {c["class"]: c["sensitivity"] for c in keras["per_class"]}
     return {"accuracy_points": points(keras["accuracy"], file["accuracy"]),
-            "sensitivity_points": {c["class"]: points(before.get(c["class"]), c["sensitivity"]) for c in file["per_class"]}}
+            "sensitivity_points": {c["class"]: points(before.get(c["class"]), c["sensitivity"]) for c in file["per_class"]},
+            "sensitivity_points_ci": under.get("sensitivity_points_ci")}

@@ -263,7 +263,7 @@ def write_quantization_report(run_dir: Path, report: dict, probs_by_mode: dict[s
             f"the test sensitivity and specificity of the rule {points['model']} stores ({md_names(labelling(rule), classes)}), by which "
             "the device answers, not the most probable class's of the tables above" if rule else
             f"the test sensitivity and specificity of {points['model']} (the section {points['mode']} above)"))
-    md += stored_rules_section(models)
+    md += stored_rules_section(models, report["gate"].get("max_class_drop"))
     md += ["## Calibration and ROC", ""]
     md += temperature_lines(report.get("calibration"), report["test_set"]["n"])
     md += [ece_note(models["keras"]), ""]

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from convert.evaluate import invoke_latency_ms, scored
-from convert.calibration_draw import calibration_draw, recorded_draw, warned
+from convert.calibration_draw import calibration_draw, recorded_draw, uncounted_line, warned
 from convert.convert_settings import ConvertSettings  # importable from here too, as its callers do
 from convert.gate import choose_smallest, compare, deltas, gate, gate_under_rule, resolution_note
 from convert.keras_reference import keras_reference
@@ -40,7 +40,8 @@ from edge.card import NOT_A_DEVICE
 from convert.mode_lines import mode_lines
 from train.cache import load_part
 from train.split_synthetic import synthetic_unrecorded
-from convert.run_files import calibration_count, chosen_mode, keep_chosen, modes_to_score, retire_stale_models
+from convert.run_files import (calibration_count, chosen_mode, keep_chosen, modes_to_score, retire_stale_models,
+                               uncounted_files)
 
 
 def log(msg: str) -> None:
@@ -94,6 +95,8 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
     representative, typicality = np.zeros((0,)), None
     calibrated = [m for m in s.modes if m in FULL_INTEGER]  # report.md claims no calibration where none ran
     draw = warned(recorded_draw(calibration_count(run_dir, calibrated)) if s.report_only and calibrated else None, log)
+    if s.report_only and calibrated and (uncounted := uncounted_files(run_dir, calibrated)):  # else silent, as if none due
+        log(f"note: {uncounted_line(uncounted)}")
     if not s.report_only:
         x_train, y_train = load_part(run_dir, split, "train", config, s.progress, rewrite=True)
         from convert.export import representative_sample

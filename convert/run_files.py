@@ -84,6 +84,14 @@ def calibration_count(run_dir: Path, modes: list[str]) -> int | None:
     return counts.pop() if len(counts) == 1 and isinstance(next(iter(counts)), int) else None
 
 
+def uncounted_files(run_dir: Path, modes: list[str]) -> list[str]:
+    """The names of the run's full-integer files of ``modes`` whose metadata does not record how many training images
+    set their ranges (converted before files recorded it): --report-only cannot tell whether they were under the
+    count cxr-convert warns of, and said nothing of it. A file it cannot read is not among them (named elsewhere)."""
+    names = [f"model_{m}.tflite" for m in modes]
+    return [n for n in names if (meta := _meta(Path(run_dir) / n)) is not None and "calibration_samples" not in meta]
+
+
 def _meta(path: Path) -> dict | None:
     """A .tflite's cxr-edge metadata; None where it cannot be read (damaged, or not ours)."""
     from edge.metadata import ModelFileError, read

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from convert.metrics import wilson_interval
 from convert.figures_md import fmt_ci
+from convert.gate import change_text
 from convert.rule_notes import (FILES_HERE, less_sensitive_line, once_per_choice, stored_rule_warning,
                                 stored_shortfall)
 from edge.decision import fmt_threshold, labelling
@@ -72,8 +73,9 @@ def device_answers_line(models: dict) -> list[str]:
             f"{'; '.join(shown)}.", ""]
 
 
-def stored_rules_section(models: dict) -> list[str]:
-    """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split."""
+def stored_rules_section(models: dict, max_class_drop: float | None = None) -> list[str]:
+    """The rule each file carries (cxr-convert --operating-point), and what it gives on the test split
+    (``max_class_drop``: the gate's limit, so a sensitivity drop over it keeps the decimals that show it over)."""
     rows = [(name, m["decision"]) for name, m in models.items() if m.get("decision")]
     if not rows:
         return []
@@ -107,10 +109,10 @@ def stored_rules_section(models: dict) -> list[str]:
     lines += ["", *(" ".join(elsewhere) and [" ".join(elsewhere), ""])]
     gated = [(name, models[name]["gate"]["under_rule"]) for name, _ in rows if models[name].get("gate", {}).get("under_rule")]
     if gated:
-        lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file | "
-                  "gate under the rule |", "|---|---|---|---|---|"]
+        lines += ["| model | Keras's threshold | test accuracy %: Keras / file | test sensitivity %: Keras / file "
+                  "(change in points, paired 95% CI) | gate under the rule |", "|---|---|---|---|---|"]
         for name, g in gated:
-            sens = "; ".join(f"{md_cell(k['class'])} {pct(k['sensitivity'])} / {pct(f['sensitivity'])}"
+            sens = "; ".join(_sensitivities(k, f, (g.get("sensitivity_points_ci") or {}).get(k["class"]), max_class_drop)
                              for k, f in zip(g["keras"]["per_class"], g["file"]["per_class"]))
             lines.append(f"| {name} | p ≥ {fmt_threshold(g['keras_threshold'])} | {pct(g['keras']['accuracy'])} / "
                          f"{pct(g['file']['accuracy'])} | {sens} | {'pass' if g['passed'] else '**FAILED**'} |")
@@ -120,6 +122,16 @@ def stored_rules_section(models: dict) -> list[str]:
         lines += [f"**Less sensitive than the most probable class:** {md_names(warn, names)}." if kind == "versus"
                   else f"**Warning ({files}):** {md_names(warn, names)}.", ""]
     return lines
+
+
+def _sensitivities(keras: dict, file: dict, ci: list[float] | None, limit: float | None) -> str:
+    """'Normal 80.0 / 75.0 (-5.0, -14.1 to +4.2)': a class's sensitivity under the rules, Keras's and the file's, with
+    the change and its paired interval (convert.gate.gate_under_rule's, as cxr-convert's worst-class line gives it);
+    the shares alone where the report keeps no interval (written before it was kept) or a class had no test film."""
+    both = f"{md_cell(keras['class'])} {pct(keras['sensitivity'])} / {pct(file['sensitivity'])}"
+    if not ci or keras["sensitivity"] is None or file["sensitivity"] is None:
+        return both
+    return f"{both} ({change_text(100 * (file['sensitivity'] - keras['sensitivity']), limit)}, {ci[0]:+.1f} to {ci[1]:+.1f})"
 
 
 def _rule_notes(d: dict) -> list[tuple[str, str]]:
