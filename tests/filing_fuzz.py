@@ -4,8 +4,9 @@ A tiny export is made (films at the top, in sub-folders, under one name in two f
 within it), one user file put in a class folder of OUT and one in OUT itself, a backup of the export kept in OUT
 (``cp -al``). Between runs an operation a hospital would do: a label corrected, a row made 'todo', CT or lateral,
 a row removed or added back, a film deleted or re-exported (new bytes, in place or as a new file), OUT or the export
-moved, a second sheet of the same folder. After each run: (I1) no file the tester made is removed or changed; (I2)
-with exit 0, the class folders hold the films the sheet labels, by their bytes, once per label; (I3) MANIFEST.csv
+moved, a second sheet of the same folder, and tests/filing_fuzz_steps.py's. After each run: (I1) no file the tester made is removed or changed; (I2)
+with exit 0, the class folders hold the films the sheet labels, by their bytes, once per label (in the
+folder of its first row's spelling); (I3) MANIFEST.csv
 names only files there; (I4) no exception (checked and run by tests/filing_fuzz_checks.py).
 """
 
@@ -24,7 +25,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from tests import filing_fuzz_steps as more
 from train.filing_plan import folder_name
+from train.label_spellings import first_spelling
 
 LABELS = ("Normal", "COVID", "Pneumonia", "Pneumonia/Viral")
 HEADER = ["filename", "label", "modality", "view", "patient"]
@@ -45,7 +48,8 @@ class World:
     films: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (path in the export, kind)
     sheets: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # sheet name -> rows (with 'id')
     made: int = 1000  # bytes drawn so far (each film's bytes distinct)
-    user_names: list[str] = field(default_factory=list)  # the user's files in OUT/Normal
+    user_names: list[str] = field(default_factory=list)  # the user's files in OUT's class folders ('Normal/x.png')
+    cwd: str | None = None  # where the runs are made from (tests.filing_fuzz_steps.CWDS)
 
     @property
     def E(self) -> Path:
@@ -107,7 +111,7 @@ def build(base: Path, seed: int) -> World:
     clash = rng.random() < 0.2  # the user's file under a film's name in a class folder
     name = os.path.basename(w.films[0][0]) if clash else "user_scan.png"
     (w.O / "Normal" / name).write_bytes(w.new_bytes())
-    w.user_names.append(name)
+    w.user_names.append(f"Normal/{name}")
     (w.O / "notes.txt").write_text("the user's notes\n")
     subprocess.run(["cp", "-al", str(w.E), str(w.O / "backup")], check=True)
     return w
@@ -119,9 +123,11 @@ def gen_ops(seed: int, n_films: int, steps: int) -> list[tuple]:
     for _ in range(steps):
         i = rng.randrange(n_films)
         what = rng.choices(["label", "todo", "ct", "lateral", "drop", "add", "delete", "replace", "mv_out",
-                            "mv_export", "sheet2", "none", "tidy", "mvfilm", "rename_sheet", "case"],
-                           [6, 2, 2, 2, 2, 3, 2, 3, 1, 1, 1, 1, 2, 2, 1, 1])[0]
-        if what == "label":
+                            "mv_export", "sheet2", "none", "tidy", "mvfilm", "rename_sheet", "case", *more.KINDS],
+                           [6, 2, 2, 2, 2, 3, 2, 3, 1, 1, 1, 1, 2, 2, 1, 1, *more.KINDS.values()])[0]
+        if what in more.KINDS:
+            ops.append(more.draw(rng, what, i))
+        elif what == "label":
             ops.append((what, i, rng.choice(LABELS), rng.random() < 0.6))
         elif what == "add":
             ops.append((what, i, rng.choice(LABELS), rng.randrange(2)))
@@ -188,6 +194,8 @@ def apply(w: World, op: tuple) -> None:
     elif what == "case" and r:
         head, _, name = r["filename"].rpartition("/")
         r["filename"] = f"{head}/{name.upper()}" if head else name.upper()
+    elif what in more.KINDS:
+        more.do(w, op, r, found[0] if found else None)
     w.write_sheets()
 
 
@@ -252,17 +260,19 @@ def _digest(path: str) -> str:
         return hashlib.sha256(f.read()).hexdigest()[:12]
 
 def _user_class_files(w: World) -> list[str]:
-    return [f"Normal/{n}" for n in w.user_names]
+    return list(w.user_names)
 
 def labelled(w: World, sheet: str) -> tuple[Counter, set[str]]:
     """(class folder, bytes) of each film the sheet labels and is there; the bytes of those it names unlabelled."""
-    want, unlabelled = Counter(), set()
-    for r in w.sheets[sheet]:
-        path = w.E / w.films[int(r["id"])][0]
+    want, unlabelled, firsts = Counter(), set(), {}
+    known = {label.lower() for label in LABELS}  # a label respelt in case only ('covid') is one still: filed in
+    for r in w.sheets[sheet]:  # the folder of its first row's spelling (train.label_spellings), film found or not
+        path, ok = w.E / w.films[int(r["id"])][0], r["modality"] == "X-ray" and r["view"] == "PA"
+        folder = first_spelling(folder_name(r["label"]), firsts) if ok and r["label"].lower() in known else None
         if not os.path.exists(path):
             continue
-        if r["label"] in LABELS and r["modality"] == "X-ray" and r["view"] == "PA":
-            want[(folder_name(r["label"]), _digest(path))] += 1
+        if folder:
+            want[(folder, _digest(path))] = 1  # two rows of one film and label: filed once
         else:
             unlabelled.add(_digest(path))
     return want, unlabelled

@@ -13,6 +13,7 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+from tests.filing_fuzz_steps import cwd_of
 from tests.filing_fuzz import World, _digest, _user_class_files, apply, build, gen_ops, labelled
 from train.file_by_label import main
 
@@ -76,14 +77,19 @@ def check_step(w: World, before: dict, results: list[tuple[str, int | None, str]
 
 
 def run_sheets(w: World) -> list[tuple[str, int | None, str]]:
-    results = []
+    """Each sheet run, from the world's working directory where it has one (the sheet and --out relative to it)."""
+    results, here, cwd = [], os.getcwd(), cwd_of(w)
     for sheet in sorted(w.sheets):
         buf = io.StringIO()
+        given = [os.path.relpath(p, cwd) if cwd else str(p) for p in (w.E / sheet, w.O)]
         try:
+            os.chdir(cwd or here)
             with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
-                rc = main([str(w.E / sheet), "--out", str(w.O)])
+                rc = main([given[0], "--out", given[1]])
         except Exception:  # noqa: BLE001 - I4: main never raises
             rc, buf = None, io.StringIO(traceback.format_exc())
+        finally:
+            os.chdir(here)
         results.append((sheet, rc, buf.getvalue()))
     return results
 

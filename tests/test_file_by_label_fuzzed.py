@@ -38,6 +38,12 @@ FOUND = {
     # a row removed, the sheet renamed (labels_v2.csv), then the export moved: no sheet of the record's name in the
     # moved export, so its film lay in no sheet's folder and was left in its class, exit 0 (filed_record.moved_place)
     "row removed, sheet renamed, export moved": (1163, [("drop", 1), ("rename_sheet", 4), ("mv_export", 2)]),
+    # a row removed, the export moved, then the film deleted or renamed there: its record line still named the old
+    # place, empty now, so the film lay in no sheet's folder and was left in its class, exit 0 (the line now takes
+    # the moved place, train.stale_films; another filing of its sheet found moved here proves it, rowless_filings)
+    "row removed, export moved, film deleted": (11, [("drop", 1), ("mv_export", 7), ("delete", 1)]),
+    "row removed, export moved, film renamed": (11, [("drop", 1), ("mv_export", 7), ("renamefilm", 1, True)]),
+    "row removed, film renamed, export moved": (140, [("drop", 5), ("renamefilm", 5, False), ("mv_export", 5)]),
 }
 
 

@@ -52,6 +52,7 @@ class Filing:
     not_films: list[str] = field(default_factory=list)  # rows naming a file that is no film (volumes/x.nii.gz)
     row_of: dict[str, int] = field(default_factory=dict)  # film -> the first row naming it (its other columns)
     found: dict[str, list[str]] = field(default_factory=dict)  # every file under the sheet's folder by its name, lower case
+    moved_sheets: set[str] = field(default_factory=set)  # recorded sheets moved here (train.rowless_filings)
     placed: dict[str, str] = field(default_factory=dict)  # film -> LABEL/NAME, filed there (or there already)
     moved_to: dict[str, str] = field(default_factory=dict)  # CLASS/FILM taken out (moved) -> the film
     manifest: str = ""  # what OUT/MANIFEST.csv was written with (train.sheet_manifest)

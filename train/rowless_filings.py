@@ -97,6 +97,7 @@ def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathL
     still there, is another sheet's filed into the same OUT: left to train.stale_films. ``copy``: the filing's path
     in OUT where it is a recorded copy still as filed (its bytes prove a moved film, :func:`in_sheet_folder`)."""
     names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root, copy if there else "", filing.found)
+    ours = ours or bool(entry.sheet) and entry.sheet in filing.moved_sheets
     moved = moved_path(entry, entry.sheet_path, root) != entry.sheet_path  # its sheet moved here with the export
     if ours or moved or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
         if names & cell_names(filing.left_cells):  # not another sheet's film of that name, filed into this OUT
@@ -109,3 +110,17 @@ def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathL
         filing.unnamed.append(rel)
         return True
     return False
+
+
+def sheets_moved_here(record: dict[str, Filed], root: str | os.PathLike, out: str | os.PathLike) -> set[str]:
+    """The recorded sheets (gone from their paths) whose export was moved to the sheet's folder ``root``: one of
+    their filings is the very file at its same place under ``root`` (a hard link's inode; a copy's bytes). Every
+    filing of such a sheet is this one's: a film whose row was removed, then deleted or renamed in the moved export,
+    was in no sheet's folder and left in its class, exit 0. Proof to say a filing, never to remove one."""
+    moved = set()
+    for rel, entry in record.items():
+        if entry.sheet and entry.sheet not in moved and (
+                (place := moved_path(entry, entry.sheet_path, root)) != entry.sheet_path
+                and _same_file(entry, place, os.path.join(out, rel))):
+            moved.add(entry.sheet)
+    return moved

@@ -37,7 +37,7 @@ from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
                                 replaced, still_filed, write_record)
 from train.filing import Filing
-from train.rowless_filings import names_recorded, say_rowless
+from train.rowless_filings import names_recorded, say_rowless, sheets_moved_here
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
 
 
@@ -91,6 +91,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             continue
         by_inode.setdefault((st.st_dev, st.st_ino), f)
     names = {n for f in filing.named for n in film_names(f, filing)}
+    filing.moved_sheets = sheets_moved_here(record, Path(sheet).parent, out)
     for rel, entry in sorted(record.items()):
         if rel in placed:
             continue  # filed there now
@@ -195,6 +196,12 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
         else:
             record.pop(rel, None)
+    root = Path(sheet).parent
+    for rel in filing.unnamed:  # this sheet's filing no row names, its export moved here: its place here recorded,
+        # else its film deleted or renamed next in the moved export left it in no sheet's folder, in its class, exit 0
+        if (old := record.get(rel)) is not None and (place := moved_path(old, old.sheet_path, root)) != old.sheet_path:
+            record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=place,
+                                      film_path=moved_path(old, old.film_path, root))
     if record or os.path.lexists(os.path.join(out, RECORD)):
         try:
             write_record(out, record)
