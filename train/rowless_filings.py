@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 from edge.film_files import IMAGE_SUFFIXES
 from train.filed_record import Filed, moved_path, moved_place
@@ -31,6 +32,20 @@ def recorded_names(rel: str, entry: Filed) -> set[str]:
     the sheet's folder), with those without an image suffix (a cell 'p1' names p1.png, as file_by_label finds it)."""
     names = {os.path.basename(p).casefold() for p in (rel, entry.film, entry.film_path, entry.sheet_path) if p}
     return names | {stem for stem, suffix in map(os.path.splitext, names) if suffix in IMAGE_SUFFIXES}
+
+
+def named_by_sheet(rel: str, entry: Filed) -> bool:
+    """Whether the sheet that recorded a filing (``entry.sheet``) still has a row naming its film, labelled or left
+    out (todo, CT): read as file_by_label reads a sheet, its columns found by their names. A sheet that cannot be
+    read is taken to name it (its filing kept its own)."""
+    from train.sheet_read import SheetError, read_sheet
+
+    cells: list[str] = []
+    try:
+        _, _, rows = read_sheet(Path(entry.sheet), None, None, {}, None, {}, cells)
+    except (SheetError, OSError, ValueError):
+        return True
+    return bool(recorded_names(rel, entry) & cell_names([film for film, _ in rows] + cells))
 
 
 def _same_file(entry: Filed, path: str, copy: str = "") -> bool:

@@ -37,7 +37,7 @@ from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
                                 replaced, still_filed, write_record)
 from train.filing import Filing
-from train.rowless_filings import names_recorded, say_rowless, sheets_moved_here
+from train.rowless_filings import named_by_sheet, names_recorded, say_rowless, sheets_moved_here
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
 
 
@@ -185,9 +185,11 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
             real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
-            if not other_sheets(old, sheet) or old.film == real:  # no sheet known (an older record), moved, or this
-                # very film's filing by another sheet that this one files now (its row moved to test_labels.csv):
-                # this one's from now on, else the other said it 'no row names it now' on every run (exit 1)
+            if not other_sheets(old, sheet) or old.film == real and not named_by_sheet(rel, old):
+                # no sheet known (an older record), moved, or this very film's filing by another sheet that names it
+                # no more (its row moved to test_labels.csv): this one's from now on, else the other said it 'no row
+                # names it now' on every run (exit 1). Where both name it, it stays the first's: handed to the second,
+                # the second's row then removed said to remove a film the first still files (exit 1)
                 record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=os.path.abspath(film),
                                           film=real, film_path=real)
             continue  # this film's filing from before, or another film's of the same bytes there first
