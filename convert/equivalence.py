@@ -51,7 +51,9 @@ def end_text(v: float, margin: float = math.inf) -> str:
     ``margin`` beyond it ('+2.0024' for a margin of 2: "-2.0 to +2.0 reaches beyond +/- 2" read as a contradiction),
     and an end off 0 off it ('+0.005', where "+0.0 to +9.5" stood beside "its interval excludes 0")."""
     digits = 1
-    while digits < 4 and (abs(v) > margin >= abs(float(f"{v:.{digits}f}")) or v != 0 == float(f"{v:.{digits}f}")):
+    while digits < 4 and abs(v) > margin >= abs(float(f"{v:.{digits}f}")):
+        digits += 1
+    while v != 0 == float(f"{v:.{digits}f}"):  # as many as its first digit needs (-0.0000003 within 0.0001 of 0)
         digits += 1
     return f"{v:+.{digits}f}"
 
