@@ -1,6 +1,6 @@
 """The checks and runs of tests/filing_fuzz.py's sequences: what the tester made, snapshotted before each run of
 ``python -m train.file_by_label`` (in process) and compared after it, with the class folders, MANIFEST.csv and the
-exit codes (the invariants I1-I4 there)."""
+exit codes (the invariants I1-I4 there; I5: no class spelt in two folders of OUT where every run exited 0)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.filing_fuzz_steps import cwd_of
 from tests.filing_fuzz import World, _digest, _user_class_files, apply, build, gen_ops, labelled
 from train.file_by_label import main
+from train.label_spellings import spelling_key
 
 
 def snapshot(w: World) -> dict[str, tuple]:
@@ -58,22 +59,35 @@ def check_step(w: World, before: dict, results: list[tuple[str, int | None, str]
         with open(manifest, newline="", encoding="utf-8-sig") as f:
             bad += [f"I3 MANIFEST.csv names {row.get('file')!r}, not there" for row in csv.DictReader(f)
                     if not (w.O / row.get("file", "")).is_file()]
-    have = filed(w)
+    have = _by_key(filed(w))
     for s, rc, _ in results:
         if rc != 0 or s not in w.sheets:
             continue
         want, unlabelled = labelled(w, s)
+        want = _by_key(want)
         for digest in {d for _, d in want} | unlabelled:
             got = Counter({k: n for k, n in have.items() if k[1] == digest})
             exp = Counter({k: n for k, n in want.items() if k[1] == digest})
             if got != exp:
                 bad.append(f"I2 {s} exit 0: film {digest} filed {dict(got)}, labelled {dict(exp)}")
     if results and all(rc == 0 for _, rc, _ in results):
-        want = sum((labelled(w, s)[0] for s in w.sheets), Counter())
+        want = _by_key(sum((labelled(w, s)[0] for s in w.sheets), Counter()))
         if have != want:
             bad.append(f"I2 all exit 0: class folders hold {dict(have - want)} beyond the sheets', "
                        f"lack {dict(want - have)}")
+        folders = [d for d in os.listdir(w.O) if not d.startswith(".") and d != "backup" and (w.O / d).is_dir()]
+        if len({spelling_key(d) for d in folders}) < len(folders):  # cxr-train refuses OUT: one class in two folders
+            bad.append(f"I5 all exit 0: class folders {sorted(folders)} spell one class twice")
     return bad
+
+
+def _by_key(films: Counter) -> Counter:
+    """(class, bytes) counts with each class folder by its spelling key: which spelling of a label a class folder
+    takes (the sheet's first row's, or the one OUT has already) is the command's choice; one folder a class is I5."""
+    keyed = Counter()
+    for (folder, digest), n in films.items():
+        keyed[(spelling_key(folder), digest)] += n
+    return keyed
 
 
 def run_sheets(w: World) -> list[tuple[str, int | None, str]]:

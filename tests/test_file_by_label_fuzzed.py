@@ -44,6 +44,8 @@ FOUND = {
     "row removed, export moved, film deleted": (11, [("drop", 1), ("mv_export", 7), ("delete", 1)]),
     "row removed, export moved, film renamed": (11, [("drop", 1), ("mv_export", 7), ("renamefilm", 1, True)]),
     "row removed, film renamed, export moved": (140, [("drop", 5), ("renamefilm", 5, False), ("mv_export", 5)]),
+    "row removed, label respelt, the left film removed by hand": (166, [("drop", 6), ("respell", 3, "title", True),
+                                                                      ("tidy", 2)]),
 }
 
 

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:  # two at once into one OUT: each wrote .filed.csv whole, and the last kept its own filings alone
         with run_folder_lock(out, "python -m train.file_by_label", FILING_CLASH, create=True):
-            films, filing = plan(rows, root, out, dropped)
+            films, filing = plan(rows, root, out, dropped, args.sheet)
             filing.other_modality, filing.other_view = other_modality, other_view or {}
             file_films(films, out, filing)
             take_out_stale(films, out, args.sheet, filing, labelled_folders(rows))

@@ -27,6 +27,7 @@ class Filing:
     no_label: int = 0
     renamed: dict[str, str] = field(default_factory=dict)  # label -> its folder's name ('Pneumonia/Viral' -> ..._Viral)
     respelt: dict[str, str] = field(default_factory=dict)  # normal -> Normal: the first row's spelling (train.label_spellings)
+    respelt_out: set[str] = field(default_factory=set)  # of those, the spellings of a class folder OUT had already
     kept: list[str] = field(default_factory=list)  # OUT/LABEL/FILM already another file: not overwritten
     stopped: str = ""  # why filing stopped part way (a full disk)
     named: set[str] = field(default_factory=set)  # every film a row names, filed or not (train.film_places)
@@ -126,7 +127,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
         lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
                      "in a folder's name)")
     for folder, first in sorted(filing.respelt.items())[:SHOWN]:
-        lines.append(f"label {said_name(folder)} filed in {said_name(first)}, the first row's spelling: labels that "
+        whose = "the class folder there already" if first in filing.respelt_out else "the first row's spelling"
+        lines.append(f"label {said_name(folder)} filed in {said_name(first)}, {whose}: labels that "
                      "differ only in case or spaces are one class to cxr-train, which refuses two folders for it")
     if filing.kept:
         lines.append(f"{len(filing.kept)} film(s) not filed, a file of that name not filed by this command being there "

@@ -10,7 +10,8 @@ from edge.controls import CONTROL
 from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from train.film_places import dest_names
 from train.filing import Filing
-from train.label_spellings import first_spelling
+from train.filed_record import RecordUnreadable, other_sheets, read_record
+from train.label_spellings import first_spelling, spelling_key
 from train.sheet_walk import in_cell_folder, sheet_folders
 
 # labels that say the label is not known yet (ieee8023's 'todo', 'Unknown'): no class of films
@@ -59,13 +60,16 @@ def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filin
 
 
 def plan(rows: list[tuple[str, str]], root: Path, out: Path,
-         dropped: list[str] | tuple[str, ...] = ()) -> tuple[dict[str, str], Filing]:
+         dropped: list[str] | tuple[str, ...] = (), sheet: Path | None = None) -> tuple[dict[str, str], Filing]:
     """(film -> its class folder, the rows left out so far) of the sheet's ``rows``; filing.named and filing.names
     hold every film a row names (a row with no label, several, or one not known yet ('todo') too, and the films of
     ``dropped``, rows read_sheet left out: filed earlier, such a film is in no class now); filing.left_cells the file
-    cells of those left out whose film is not found or ambiguous (one filed earlier is in no class now either)."""
+    cells of those left out whose film is not found or ambiguous (one filed earlier is in no class now either).
+    ``sheet``: the sheet read, whose labels go in a class folder of OUT another sheet spelt (:func:`others_folders`)."""
     filing, index, films = Filing(), film_index(root, out), {}
-    conflicting, spellings, by_real = set(), {}, {}
+    conflicting, by_real = set(), {}
+    spellings = {spelling_key(f): f for f in reversed(others_folders(out, sheet))}  # another sheet's COVID/ first
+    from_out = set(spellings.values())
     filing.found = index[1]  # a recorded film moved within an export moved since is known by it (train.rowless_filings)
 
     def one(film: str | None) -> str | None:  # one film reached by two links (a/p1.png, b/p1.png) is one film
@@ -94,6 +98,8 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
             filing.renamed[label] = folder
         if (first := first_spelling(folder, spellings)) != folder:  # Normal and normal: one class (train.label_spellings)
             filing.respelt[folder], folder = first, first
+            if first in from_out:  # a folder OUT has (another sheet's spelling): covid filed beside COVID/, exit 0
+                filing.respelt_out.add(first)
         if not value:
             filing.not_found.append("(empty)")
             continue
@@ -115,6 +121,32 @@ def plan(rows: list[tuple[str, str]], root: Path, out: Path,
     filing.names, clashing = dest_names(sorted(filing.named), str(root))
     filing.clashing = [os.path.relpath(f, root) for f in clashing if f in films and f not in conflicting]
     return {f: c for f, c in films.items() if f not in conflicting and f not in clashing}, filing
+
+
+def others_folders(out: Path, sheet: Path | None) -> list[str]:
+    """The class folders of OUT (in name order) that hold a file ``sheet`` did not file (another sheet's filing, a
+    user's film; every folder where OUT/.filed.csv cannot be read): a label of this sheet spelt otherwise only in case
+    or spaces is filed in such a folder, not beside it (covid/ beside another sheet's COVID/ each exited 0, and
+    cxr-train refused OUT). A folder of this sheet's filings alone follows its label's new spelling. None without
+    ``sheet``."""
+    if sheet is None:
+        return []
+    try:
+        record = read_record(out) or {}
+    except RecordUnreadable:
+        record = None
+    folders = []
+    try:
+        for folder in sorted(os.scandir(out), key=lambda e: e.name):
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            if record is None or any(not f.name.startswith(".") and ((entry := record.get(f"{folder.name}/{f.name}"))
+                                                                     is None or other_sheets(entry, sheet))
+                                     for f in os.scandir(folder.path)):
+                folders.append(folder.name)
+    except OSError:  # OUT not made yet, or unreadable (said where the filing writes there)
+        pass
+    return folders
 
 
 def labelled_folders(rows: list[tuple[str, str]]) -> set[str]:

@@ -182,6 +182,11 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
     for rel in [r for r, e in record.items() if still_filed(out, r, e) is None]:
         del record[rel]  # removed by hand since (as a run said to): its row of OUT/MANIFEST.csv dropped too
         filing.gone.append(rel)
+    for folder in sorted({rel.split("/")[0] for rel in filing.gone}):
+        try:  # a class folder the user emptied as a run said to (COVID/ beside the respelt Covid/): cxr-train
+            os.rmdir(os.path.join(out, folder))  # refused OUT for it, after this command exited 0
+        except OSError:
+            pass
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
             real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
