@@ -195,7 +195,7 @@ def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | Non
     except IsADirectoryError:
         inside = sorted(p.name for p in Path(path).glob("*.tflite"))[:4]  # a run folder given for its model
         raise ModelFileError(f"{named}: is a directory, not a model file"
-                             + (f"; it holds {', '.join(inside)}: give one of them, e.g. {said_name(str(Path(path) / inside[0]))}"
+                             + (f"; it holds {', '.join(map(said_name, inside))}: give one of them, e.g. {said_name(str(Path(path) / inside[0]))}"
                                 if inside else "")) from None
     except OSError as e:
         raise ModelFileError(f"{named}: cannot read model file: {e.strerror or e}") from None
