@@ -17,7 +17,7 @@ from typing import Any, Callable
 from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
-from edge.figures import digits_for, rounded
+from edge.figures import MAX_DIGITS, against_chance, digits_for, rounded
 from train.audit import give_away_text
 
 
@@ -29,6 +29,23 @@ def _r(v: Any) -> Any:
     if isinstance(v, float):
         return None if math.isnan(v) else rounded(v)
     return v
+
+
+def beside_chance(ba: list, n_classes: int) -> list:
+    """[balanced accuracy, low, high] rounded as _r rounds it, its ends with more decimals where 3 would put the
+    interval on another side of chance (1 / ``n_classes``) than the figures themselves: the card and edge-classify
+    judge it from the stored ends (edge.card_warnings.chance_verdict), and 0.50012 kept as 0.5 said "reaches down to
+    chance" of a file whose report.md, from 0.50012, said nothing of the kind."""
+    kept = _r(list(ba))
+    lo, hi = ba[1:3]
+    if n_classes < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in (lo, hi)):
+        return kept
+    side = against_chance(lo, hi, 1 / n_classes)
+    for d in range(3, MAX_DIGITS + 1):
+        ends = [rounded(lo, d), rounded(hi, d)]
+        if against_chance(*ends, 1 / n_classes) == side:
+            return [kept[0], *ends]
+    return [kept[0], lo, hi]
 
 
 def _counts(r: dict) -> dict:
@@ -63,7 +80,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         "scored_by": f"cxr-edge {__version__} (cxr-convert)",
         "scored": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data": data_name, "synthetic_data": bool(report.get("synthetic_data")),
-        "test": {"n": m["n"], "balanced_accuracy": _r([m["balanced_accuracy"], *m["balanced_accuracy_ci"]]),
+        "test": {"n": m["n"], "balanced_accuracy": beside_chance([m["balanced_accuracy"], *m["balanced_accuracy_ci"]],
+                                                                 len(report.get("classes") or [])),
                  "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
                  "ece": _r(m["ece"]), "per_class": _per_class(m)},
     }

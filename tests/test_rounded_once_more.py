@@ -1,0 +1,69 @@
+"""Figures rounded for storage and rounded again, or judged, by their readers (review 72s, the hunt after it): a card
+kept a balanced accuracy's interval end of 0.50012 as 0.5 and then said it "reaches down to chance"; report.json kept
+an input-check score of 1.0004 as 1.0 beside "atypical": true; a mistake's border share of 0.4451 kept as 0.445 was
+written 44 in report.md; a size ratio of 0.26496 kept as 0.265 was written 0.27. Each is now kept with the decimals
+that read as the figure itself."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convert.card import validation_card
+from convert.chance import chance_line
+from convert.occlusion_section import mistake_lines, occlusion_rows
+from convert.report import evaluation_report
+from convert.summary import summarize
+from edge.card_warnings import chance_verdict
+
+CLASSES = ["COVID", "Normal"]
+
+
+def test_a_card_does_not_put_an_interval_above_chance_down_to_it():
+    """4 COVID films all found, 20 of 39 Normal films right: balanced accuracy 0.756 (MOVER 0.50012 to 0.831)."""
+    y = np.array([0] * 4 + [1] * 39)
+    said = np.array([0] * 4 + [1] * 20 + [0] * 19)
+    summary = summarize(y, np.eye(2)[said], CLASSES, n_boot=50)
+    assert 0.5 < summary["balanced_accuracy_ci"][0] < 0.5005
+    assert chance_line(summary) is None  # report.md: above chance, nothing said
+    card = validation_card({"classes": CLASSES, "models": {"int8": summary}}, "int8", "cxr", None)
+    lo = card["test"]["balanced_accuracy"][1]
+    assert lo > 0.5 and round(lo, 3) == 0.5  # was 0.5
+    assert chance_verdict({"labels": CLASSES, "validation": card}) == "above"  # was "reaches": the card's warning
+
+
+def test_a_card_keeps_three_decimals_where_they_stay_on_their_side_of_chance():
+    y = np.array([0] * 4 + [1] * 39)
+    said = np.array([0] * 4 + [1] * 30 + [0] * 9)
+    summary = summarize(y, np.eye(2)[said], CLASSES, n_boot=50)
+    card = validation_card({"classes": CLASSES, "models": {"int8": summary}}, "int8", "cxr", None)
+    assert card["test"]["balanced_accuracy"] == [round(v, 3) for v in [summary["balanced_accuracy"], *summary["balanced_accuracy_ci"]]]
+
+
+def test_an_atypical_films_stored_score_is_above_1(tmp_path):
+    y = np.array([0, 0, 1, 1])
+    report = evaluation_report(tmp_path, "m on site", y, np.eye(2)[y], CLASSES, [f"f{k}.png" for k in range(4)],
+                               n_boot=20, unlikeness=np.array([1.0004, 0.9996, 1.2345, 1.0]))
+    rows = report["predictions"]
+    assert [r["atypical"] for r in rows] == [True, False, True, False]
+    assert rows[0]["input_check_score"] > 1.0  # was 1.0 beside "atypical": true
+    assert [r["input_check_score"] for r in rows[1:]] == [1.0, 1.234, 1.0]  # 3 decimals where they read alike
+
+
+class _Map:  # what convert.occlusion's map answers: the label's probability, its strongest square covered or not
+    def probability(self, covered: bool = False) -> float:
+        return 0.4 if covered else 0.97
+
+
+def test_a_mistakes_border_share_reads_in_report_md_as_the_share_itself():
+    mistakes = [{"index": 0, "true": 1, "predicted": 0, "probability": 0.97, "border_share": share, "map": _Map()}
+                for share in (0.4451, 0.1234)]
+    rows = occlusion_rows(mistakes, CLASSES, ["a.png"])
+    assert [r["border_share"] for r in rows] == [0.4451, 0.123]  # was 0.445, read again as 44
+    assert [line.split(" | ")[-1] for line in mistake_lines(rows, CLASSES)] == ["45 |", "12 |"]
+
+
+def test_a_size_ratio_reads_in_report_md_as_the_ratio_itself():
+    from convert.quant_report import ratio_text, size_ratio
+
+    assert size_ratio(26_496, 100_000) == 0.26496 and ratio_text(size_ratio(26_496, 100_000)) == "0.26"  # 0.265: 0.27
+    assert size_ratio(26_512, 100_000) == 0.2651
