@@ -17,7 +17,8 @@ from typing import Any, Callable
 from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
-from edge.figures import MAX_DIGITS, against_chance, digits_for, rounded
+from edge.answer_worth import percent
+from edge.figures import MAX_DIGITS, against_chance, digits_for, kept_as_shown, rounded
 from train.audit import give_away_text
 
 
@@ -29,6 +30,15 @@ def _r(v: Any) -> Any:
     if isinstance(v, float):
         return None if math.isnan(v) else rounded(v)
     return v
+
+
+def _as_percent(v: Any) -> Any:
+    """A share (or list of them) the card writes in whole percent (edge.answer_worth.percent): rounded as _r rounds
+    it, with more decimals where 3 would be written otherwise than the share itself: 5 of 11 films (45.45%) kept as
+    0.455 read "46%" on the card beside report.md's 45%."""
+    if isinstance(v, list):
+        return [_as_percent(x) for x in v]
+    return kept_as_shown(v, percent, 3) if isinstance(v, float) and 0 <= v <= 1 else _r(v)
 
 
 def beside_chance(ba: list, n_classes: int) -> list:
@@ -129,8 +139,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     other = (report.get("other_classes") or {}).get("by_mode", {}).get(mode)
     if other:  # what this file calls the films of its data folder's classes it was not trained on
         # the intervals beside the shares, not in their place: an older edge-classify reads "called" as numbers
-        card["other_classes"] = {f: {"n": a["films"], "called": {c: _r(v["share"]) for c, v in a["called"].items()},
-                                     "called_ci": {c: _r(list(v["share_ci"])) for c, v in a["called"].items()
+        card["other_classes"] = {f: {"n": a["films"], "called": {c: _as_percent(v["share"]) for c, v in a["called"].items()},
+                                     "called_ci": {c: _as_percent(list(v["share_ci"])) for c, v in a["called"].items()
                                                    if v.get("share_ci") is not None}}
                                  for f, a in other.items() if a["films"]}
     if kept := card_audit(audit):

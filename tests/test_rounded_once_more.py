@@ -67,3 +67,20 @@ def test_a_size_ratio_reads_in_report_md_as_the_ratio_itself():
 
     assert size_ratio(26_496, 100_000) == 0.26496 and ratio_text(size_ratio(26_496, 100_000)) == "0.26"  # 0.265: 0.27
     assert size_ratio(26_512, 100_000) == 0.2651
+
+
+def test_a_cards_share_of_films_of_another_class_reads_as_report_mds():
+    """5 of 11 Pneumonia films called COVID: 45.45%, 45% in report.md, kept as 0.455 and read "46%" on the card."""
+    from convert.intervals import wilson_interval
+    from convert.left_out_words import _share
+    from edge.card import card_text
+
+    y = np.array([0] * 4 + [1] * 6)
+    summary = summarize(y, np.eye(2)[y], CLASSES, n_boot=50)
+    called = {c: {"films": k, "share": k / 11, "share_ci": list(wilson_interval(k, 11))} for c, k in (("COVID", 5), ("Normal", 6))}
+    report = {"classes": CLASSES, "models": {"int8": summary},
+              "other_classes": {"by_mode": {"int8": {"Pneumonia": {"films": 11, "called": called}}}}}
+    card = validation_card(report, "int8", "cxr", None)
+    text = card_text({"labels": CLASSES, "validation": card}, "model_int8.tflite")
+    assert "Pneumonia (n = 11) COVID 45% (21% to 72%), Normal 55% (28% to 79%)" in text  # was COVID 46%
+    assert _share(called["COVID"]) == "5 (45%, 21-72)"  # report.md's
