@@ -84,3 +84,14 @@ def test_a_cards_share_of_films_of_another_class_reads_as_report_mds():
     text = card_text({"labels": CLASSES, "validation": card}, "model_int8.tflite")
     assert "Pneumonia (n = 11) COVID 45% (21% to 72%), Normal 55% (28% to 79%)" in text  # was COVID 46%
     assert _share(called["COVID"]) == "5 (45%, 21-72)"  # report.md's
+
+
+def test_a_flipped_films_probabilities_read_in_report_md_as_they_are():
+    """The int8 file gives a COVID film 0.100456 (Keras 0.6): kept as 0.1005 in report.json, report.md read 0.101."""
+    from convert.flips import flip_line
+    from convert.gate import compare
+
+    ag = compare(np.array([[0.6, 0.4]]), np.array([[0.100456, 0.899544]]), np.array([0]), ["a.png"], CLASSES)
+    (flip,) = ag["flipped"]
+    assert flip["quantized"]["COVID"] == 0.10046  # was 0.1005
+    assert flip_line(flip, "int8").endswith("int8 COVID 0.100, Normal 0.900")  # was COVID 0.101
