@@ -95,3 +95,19 @@ def test_a_flipped_films_probabilities_read_in_report_md_as_they_are():
     (flip,) = ag["flipped"]
     assert flip["quantized"]["COVID"] == 0.10046  # was 0.1005
     assert flip_line(flip, "int8").endswith("int8 COVID 0.100, Normal 0.900")  # was COVID 0.101
+
+
+def test_an_older_cards_share_gets_an_interval_that_reads_as_report_mds():
+    """A file of cxr-edge 0.32.0 and before stored bare shares: 1 of 2 films called COVID (report.md: "1 (50%, 9-91)").
+    edge-classify's Wilson interval, 0.0945 to 0.9055, was kept as 0.095 to 0.905 and read 10% to 90% on the card."""
+    from edge.shares import share_with_ci
+
+    assert share_with_ci(0.5, 2) == [0.5, 0.0945, 0.9055]
+    y = np.array([0] * 4 + [1] * 6)
+    card = validation_card({"classes": CLASSES, "models": {"int8": summarize(y, np.eye(2)[y], CLASSES, n_boot=50)}},
+                           "int8", "cxr", None)
+    card["other_classes"] = {"Pneumonia": {"n": 2, "called": {"COVID": 0.5, "Normal": 0.5}}}
+    from edge.card import card_text
+
+    text = card_text({"labels": CLASSES, "validation": card}, "model_int8.tflite")
+    assert "Pneumonia (n = 2) COVID 50% (9% to 91%)" in text  # was (10% to 90%)
