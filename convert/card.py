@@ -41,6 +41,19 @@ def _as_percent(v: Any) -> Any:
     return kept_as_shown(v, percent, 3) if isinstance(v, float) and 0 <= v <= 1 else _r(v)
 
 
+def beside_floor(spec: list) -> list:
+    """A rule's [specificity, low, high] rounded as _r rounds it, the specificity with more decimals where 3 would put
+    it on another side of SPECIFICITY_FLOOR than it lies: the card and edge-classify say "it calls most films of the
+    other classes COVID" from the stored figure (edge.stored_rule_words.calls_most), and 500 of 1,001 (0.4995) kept
+    as 0.5 went without it, beside report.md saying it."""
+    from edge.rule_shortfall import SPECIFICITY_FLOOR
+
+    kept, v = _r(list(spec)), spec[0]
+    if isinstance(kept[0], float) and (kept[0] < SPECIFICITY_FLOOR) != (v < SPECIFICITY_FLOOR):
+        kept[0] = kept_as_shown(v, lambda x: str(x < SPECIFICITY_FLOOR), 4)
+    return kept
+
+
 def beside_chance(ba: list, n_classes: int) -> list:
     """[balanced accuracy, low, high] rounded as _r rounds it, its ends with more decimals where 3 would put the
     interval on another side of chance (1 / ``n_classes``) than the figures themselves: the card and edge-classify
@@ -115,7 +128,7 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         d, t = m["decision"], m["decision"]["test"]
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
-                                "specificity": _r([t["specificity"], *t["specificity_ci"]]), **_counts(t)}
+                                "specificity": beside_floor([t["specificity"], *t["specificity_ci"]]), **_counts(t)}
         if d.get("test_films_chosen_on"):  # a site's rule scored again (--report-only) on test films it was chosen on
             card["rule_on_test"]["chosen_films"] = [int(d["test_films_chosen_on"]), int(m["n"])]
         if len(d.get("per_class_on_test") or {}) > 2:  # every answer under the rule: what each is worth (edge.card)

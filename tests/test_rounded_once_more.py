@@ -111,3 +111,21 @@ def test_an_older_cards_share_gets_an_interval_that_reads_as_report_mds():
 
     text = card_text({"labels": CLASSES, "validation": card}, "model_int8.tflite")
     assert "Pneumonia (n = 2) COVID 50% (9% to 91%)" in text  # was (10% to 90%)
+
+
+def test_a_cards_rule_that_calls_most_other_films_its_class_says_so():
+    """A rule that leaves 500 of 1,001 other-class test films uncalled: specificity 0.4995, under 0.5. report.md says
+    it calls most films of the other classes COVID; the card kept 0.5 and said nothing."""
+    from convert.intervals import wilson_interval
+    from edge.stored_rule_words import calls_most
+
+    y = np.array([0] * 4 + [1] * 6)
+    spec = 500 / 1001
+    test = {"sensitivity": 1.0, "sensitivity_ci": [0.5, 1.0], "specificity": spec,
+            "specificity_ci": list(wilson_interval(500, 1001)), "tp": 40, "fn": 0, "fp": 501, "tn": 500}
+    report = {"classes": CLASSES, "models": {"int8": {**summarize(y, np.eye(2)[y], CLASSES, n_boot=50),
+                                                      "decision": {"class": "COVID", "threshold": 0.2, "test": test}}}}
+    card = validation_card(report, "int8", "cxr", None)
+    kept = card["rule_on_test"]["specificity"]
+    assert kept[0] == 0.4995 and calls_most([spec], "COVID") == calls_most(kept, "COVID") != ""  # was 0.5: ""
+    assert kept[1:] == [round(v, 3) for v in test["specificity_ci"]]
