@@ -17,7 +17,8 @@ from typing import Any, Callable
 from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
-from edge.figures import digits_for, rounded
+from edge.answer_worth import percent
+from edge.figures import MAX_DIGITS, against_chance, digits_for, kept_as_shown, rounded
 from train.audit import give_away_text
 
 
@@ -29,6 +30,45 @@ def _r(v: Any) -> Any:
     if isinstance(v, float):
         return None if math.isnan(v) else rounded(v)
     return v
+
+
+def _as_percent(v: Any) -> Any:
+    """A share (or list of them) the card writes in whole percent (edge.answer_worth.percent): rounded as _r rounds
+    it, with more decimals where 3 would be written otherwise than the share itself: 5 of 11 films (45.45%) kept as
+    0.455 read "46%" on the card beside report.md's 45%."""
+    if isinstance(v, list):
+        return [_as_percent(x) for x in v]
+    return kept_as_shown(v, percent, 3) if isinstance(v, float) and 0 <= v <= 1 else _r(v)
+
+
+def beside_floor(spec: list) -> list:
+    """A rule's [specificity, low, high] rounded as _r rounds it, the specificity with more decimals where 3 would put
+    it on another side of SPECIFICITY_FLOOR than it lies: the card and edge-classify say "it calls most films of the
+    other classes COVID" from the stored figure (edge.stored_rule_words.calls_most), and 500 of 1,001 (0.4995) kept
+    as 0.5 went without it, beside report.md saying it."""
+    from edge.rule_shortfall import SPECIFICITY_FLOOR
+
+    kept, v = _r(list(spec)), spec[0]
+    if isinstance(kept[0], float) and (kept[0] < SPECIFICITY_FLOOR) != (v < SPECIFICITY_FLOOR):
+        kept[0] = kept_as_shown(v, lambda x: str(x < SPECIFICITY_FLOOR), 4)
+    return kept
+
+
+def beside_chance(ba: list, n_classes: int) -> list:
+    """[balanced accuracy, low, high] rounded as _r rounds it, its ends with more decimals where 3 would put the
+    interval on another side of chance (1 / ``n_classes``) than the figures themselves: the card and edge-classify
+    judge it from the stored ends (edge.card_warnings.chance_verdict), and 0.50012 kept as 0.5 said "reaches down to
+    chance" of a file whose report.md, from 0.50012, said nothing of the kind."""
+    kept = _r(list(ba))
+    lo, hi = ba[1:3]
+    if n_classes < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in (lo, hi)):
+        return kept
+    side = against_chance(lo, hi, 1 / n_classes)
+    for d in range(3, MAX_DIGITS + 1):
+        ends = [rounded(lo, d), rounded(hi, d)]
+        if against_chance(*ends, 1 / n_classes) == side:
+            return [kept[0], *ends]
+    return [kept[0], lo, hi]
 
 
 def _counts(r: dict) -> dict:
@@ -63,7 +103,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         "scored_by": f"cxr-edge {__version__} (cxr-convert)",
         "scored": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data": data_name, "synthetic_data": bool(report.get("synthetic_data")),
-        "test": {"n": m["n"], "balanced_accuracy": _r([m["balanced_accuracy"], *m["balanced_accuracy_ci"]]),
+        "test": {"n": m["n"], "balanced_accuracy": beside_chance([m["balanced_accuracy"], *m["balanced_accuracy_ci"]],
+                                                                 len(report.get("classes") or [])),
                  "macro_auroc": None if m.get("macro_auroc") is None else _r([m["macro_auroc"], *m["macro_auroc_ci"]]),
                  "ece": _r(m["ece"]), "per_class": _per_class(m)},
     }
@@ -87,7 +128,7 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
         d, t = m["decision"], m["decision"]["test"]
         card["rule_on_test"] = {"class": d["class"], "threshold": float(d["threshold"]),  # as stored: never rounded up
                                 "sensitivity": _r([t["sensitivity"], *t["sensitivity_ci"]]),
-                                "specificity": _r([t["specificity"], *t["specificity_ci"]]), **_counts(t)}
+                                "specificity": beside_floor([t["specificity"], *t["specificity_ci"]]), **_counts(t)}
         if d.get("test_films_chosen_on"):  # a site's rule scored again (--report-only) on test films it was chosen on
             card["rule_on_test"]["chosen_films"] = [int(d["test_films_chosen_on"]), int(m["n"])]
         if len(d.get("per_class_on_test") or {}) > 2:  # every answer under the rule: what each is worth (edge.card)
@@ -111,8 +152,8 @@ def validation_card(report: dict, mode: str, data_name: str, audit: dict | None)
     other = (report.get("other_classes") or {}).get("by_mode", {}).get(mode)
     if other:  # what this file calls the films of its data folder's classes it was not trained on
         # the intervals beside the shares, not in their place: an older edge-classify reads "called" as numbers
-        card["other_classes"] = {f: {"n": a["films"], "called": {c: _r(v["share"]) for c, v in a["called"].items()},
-                                     "called_ci": {c: _r(list(v["share_ci"])) for c, v in a["called"].items()
+        card["other_classes"] = {f: {"n": a["films"], "called": {c: _as_percent(v["share"]) for c, v in a["called"].items()},
+                                     "called_ci": {c: _as_percent(list(v["share_ci"])) for c, v in a["called"].items()
                                                    if v.get("share_ci") is not None}}
                                  for f, a in other.items() if a["films"]}
     if kept := card_audit(audit):

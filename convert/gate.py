@@ -15,7 +15,7 @@ import numpy as np
 
 from convert.metrics import agreement, to_jsonable
 from edge.decision import describe, fmt_threshold, labels_for
-from edge.figures import counted, kept_as_shown, listed
+from edge.figures import counted, fixed, kept_as_shown, listed
 from edge.atomic import write_bytes
 
 
@@ -150,6 +150,12 @@ def deltas(reference: dict, candidate: dict, scored: tuple | None = None, limits
     }
 
 
+def flip_probability(p: float) -> float:
+    """A flipped film's probability as report.json keeps it: to 4 decimals, more where report.md's 3 or 4
+    (convert.flips) would read otherwise than ``p`` itself: 0.100456 kept as 0.1005 read 0.101."""
+    return kept_as_shown(p, lambda v: f"{fixed(v, 3)} {fixed(v, 4)}", 4)
+
+
 def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files: list[str],
             classes: list[str]) -> dict:
     """Agreement with the reference model and the list of images whose class flipped."""
@@ -160,8 +166,8 @@ def compare(reference_probs: np.ndarray, probs: np.ndarray, y: np.ndarray, files
         # 0.50004) went to the first class, and a film the file made wrong was listed as still wrong
         top = np.sort(probs[i])[::-1]
         flipped.append({"file": files[i], "true": classes[int(y[i])],
-                        "reference": {c: round(float(p), 4) for c, p in zip(classes, reference_probs[i])},
-                        "quantized": {c: round(float(p), 4) for c, p in zip(classes, probs[i])},
+                        "reference": {c: flip_probability(float(p)) for c, p in zip(classes, reference_probs[i])},
+                        "quantized": {c: flip_probability(float(p)) for c, p in zip(classes, probs[i])},
                         "reference_label": classes[int(np.argmax(reference_probs[i]))],
                         "quantized_label": classes[int(np.argmax(probs[i]))],
                         "quantized_tie": bool(len(top) > 1 and top[0] == top[1])})

@@ -16,7 +16,7 @@ from convert import plots
 from convert.evidence_words import NO_EVIDENCE, evidence_line
 from convert.report_text import image, md_cell
 from edge.decision import beside_rule, for_json
-from edge.figures import counted, exact_text, fixed
+from edge.figures import counted, exact_text, fixed, kept_as_shown
 from edge.synthetic_words import synthetic_mark
 
 
@@ -30,9 +30,15 @@ def occlusion_rows(mistakes: list[dict], classes: list[str], files: list[str], r
     read 0.200066, under it."""
     return [{"file": files[m["index"]], "true": classes[m["true"]], "predicted": classes[m["predicted"]],
              "probability": for_json(m["probability"], m["predicted"], rule),
-             "border_share": None if m["border_share"] is None else round(m["border_share"], 3),
+             "border_share": None if m["border_share"] is None else kept_as_shown(m["border_share"], share_text, 3),
              "covered_probability": for_json(m["map"].probability(covered=True), m["predicted"], rule)}
             for m in mistakes]
+
+
+def share_text(share: float) -> str:
+    """A mistake's border share as report.md's table writes it, in whole percent ('45'); report.json keeps the share
+    with the decimals that give the same (0.4451, not 0.445: read again, that was written 44)."""
+    return str(round(100 * share))
 
 
 def shown(p: float, k: int, rule: Rule) -> str:
@@ -49,7 +55,7 @@ def mistake_lines(rows: list[dict], classes: list[str], rule: Rule = None) -> li
     return [f"| {md_cell(r['file'])} | {md_cell(r['true'])} | {md_cell(r['predicted'])} | "
             f"{shown(r['probability'], classes.index(r['predicted']), rule)} | "
             f"{shown(r['covered_probability'], classes.index(r['predicted']), rule)} | "
-            f"{'no evidence' if r['border_share'] is None else round(100 * r['border_share'])} |" for r in rows]
+            f"{'no evidence' if r['border_share'] is None else share_text(r['border_share'])} |" for r in rows]
 
 
 def occlusion_section(out_dir: Path, mistakes: list[dict], x: np.ndarray, classes: list[str], files: list[str],

@@ -31,9 +31,20 @@ from convert.prevalence import section as prevalence_section
 from edge.atomic import write_text
 from edge.synthetic_words import DRAWN, drawn_only, synthetic_mark, synthetic_words
 from edge.decision import fmt_threshold, labelling, stored_rule
-from edge.figures import counted, fixed
+from edge.figures import counted, fixed, kept_as_shown
 from convert.audit_section import audit_section
 from train.hygiene import UNFOUND_COPIES, UNSEARCHED_COPIES, conflicts_text, duplicates_text
+
+
+def ratio_text(ratio: float) -> str:
+    """A file's size over fp32's as the summary table writes it ('0.26')."""
+    return f"{ratio:.2f}"
+
+
+def size_ratio(tflite_bytes: int, fp32_bytes: int) -> float:
+    """report.json's size_ratio_to_fp32: to 4 decimals, more where the table, reading it, would write other digits
+    than the ratio's own (0.26496 kept as 0.265 was written 0.27)."""
+    return kept_as_shown(tflite_bytes / fp32_bytes, ratio_text, 4)
 
 
 def summary_table(report: dict) -> list[str]:
@@ -54,7 +65,7 @@ def summary_table(report: dict) -> list[str]:
         ratio = m.get("size_ratio_to_fp32")
         lines.append(
             f"| {name} | {m['size_bytes'] / 1024:,.0f} KiB | {m['tflite_bytes'] / 1024:,.0f} KiB | "
-            f"{'—' if ratio is None else f'{ratio:.2f}'} | "
+            f"{'—' if ratio is None else ratio_text(ratio)} | "
             f"{fmt_ci(m['accuracy'], m['accuracy_ci'])} | {fmt_ci(m['balanced_accuracy'], m['balanced_accuracy_ci'])} | "
             f"{change_text(d['accuracy_points'], limits.get('max_drop'))} | "
             + " | ".join(_gap(d, c, limits.get("max_class_drop")) for c in classes)

@@ -205,9 +205,11 @@ def _conversion(s: ConvertSettings, interrupted: Callable[[], None]) -> tuple[di
         for line in stored_rule_warnings(stored, classes):
             log(f"warning: {line}")
         fp32 = report["models"].get("fp32", {}).get("tflite_bytes")
+        from convert.quant_report import size_ratio
+
         for mode in s.modes:
             if fp32:  # the model proper, without the metadata and self-test appended to every file
-                report["models"][mode]["size_ratio_to_fp32"] = round(report["models"][mode]["tflite_bytes"] / fp32, 4)
+                report["models"][mode]["size_ratio_to_fp32"] = size_ratio(report["models"][mode]["tflite_bytes"], fp32)
         shown, device = device_sections(report, out, run_dir, split, config, model, run, s, x_test, y_test, probs_by_mode,
                                         val, val_probs, log)
         # the folders' last names, whichever system wrote the split (a Windows path's too, read on Linux)

@@ -13,6 +13,7 @@ import numpy as np
 
 from convert import plots
 from convert.confusion_words import confusion_image, evaluate_labels, titled
+from edge.figures import kept_as_shown
 from convert.figures_md import auc_note, confusion_table, ece_note, headline, most_probable_line, per_class_table, pooled_lines
 from convert.film_tables import predictions_csv
 from convert.foreign_model import foreign_lines
@@ -106,7 +107,8 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
             rec["seen_in_training"] = part.get(rec["file"], "")
     if unlikeness is not None:
         for rec, u in zip(report["predictions"], unlikeness):
-            rec["atypical"], rec["input_check_score"] = bool(u > 1.0), round(float(u), 3)
+            # the score kept on its side of 1: 1.0004 stored as 1.0 stood beside "atypical": true
+            rec["atypical"], rec["input_check_score"] = bool(u > 1.0), kept_as_shown(float(u), lambda v: str(v > 1.0), 3)
     for rec in report["predictions"]:  # as edge-classify's: atypical by the input check or by the film's own header
         if why := (header_says or {}).get(rec["file"]):
             rec["atypical"], rec["header_says"] = True, why
