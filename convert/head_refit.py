@@ -19,10 +19,24 @@ from typing import Any, Callable
 
 import numpy as np
 
+from edge.figures import kept_as_shown
+
 # Ridge weight towards the Keras head, per training image. Small: with hundreds of images and
 # about 80 features a least-squares fit is well determined; the ridge only keeps it stable when
 # features outnumber images (the tutorial's 512-wide Dense) and pulls it to the Keras head there.
 RIDGE = 0.01
+
+
+def logit_change_text(v: float) -> str:
+    """A mean |logit change| as report.md writes it (convert.quant_report.refit_line): 4 decimals."""
+    return f"{v:.4f}"
+
+
+def kept_change(v: float) -> float:
+    """A mean |logit change| as the file and report.json keep it: 5 decimals, more where report.md, reading the
+    stored figure, would write other digits than the change itself: 0.123449 kept as 0.12345 was written "0.1235"
+    (rounding twice), where the change reads 0.1234."""
+    return kept_as_shown(v, logit_change_text, 5)
 
 
 def head_inputs(flatbuffer: bytes, images: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray]]:
@@ -122,4 +136,4 @@ def refit_int8_head(model: Any, flatbuffer: bytes, images: np.ndarray,
     before = float(np.abs(logits - target).mean())
     after = float(np.abs(a @ theta - target).mean())
     return refitted, {"refit": True, "images": int(len(images)), "ridge": ridge,
-                      "train_mean_abs_logit_change": {"before": round(before, 5), "after": round(after, 5)}}
+                      "train_mean_abs_logit_change": {"before": kept_change(before), "after": kept_change(after)}}

@@ -11,6 +11,7 @@ from convert.sensitivity_plot import sensitivity_bars
 from convert.calibration_draw import draw_sentence
 from convert.confusion_words import all_convert_labels, confusion_image, convert_labels, titled
 from convert.gate import change_text, points_text
+from convert.head_refit import logit_change_text
 from convert.occlusion_section import occlusion_section
 from convert.report import DISCLAIMER, provenance_section, write_report_json
 from convert.figures_md import (auc_note, confusion_table, ece_note, fmt_ci, headline, most_probable_line, per_class_table,
@@ -90,7 +91,8 @@ def refit_line(refit: dict) -> str:
         return f"int8: the logits layer was not refitted ({refit['why']})."
     change = refit["train_mean_abs_logit_change"]
     return (f"int8: the float logits layer was refitted to the Keras logits on the int8 features of {refit['images']} "
-            f"training images; their mean |logit change| against Keras went from {change['before']:.4f} to {change['after']:.4f}.")
+            f"training images; their mean |logit change| against Keras went from {logit_change_text(change['before'])} to "
+            f"{logit_change_text(change['after'])}.")
 
 
 def input_check_section(check: dict, n_test: int, external: dict | None) -> list[str]:

@@ -24,8 +24,10 @@ from train.holdout import source_counts
 def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_train: np.ndarray,
                     s: ConvertSettings) -> dict | None:
     """edge.typicality fitted on the training images (its threshold from held-out scores), as metadata,
-    with the share of the validation images it flags."""
-    from edge.typicality import fit_typicality
+    with the share of the validation images it flags: flagged by the check as the file stores it (6 significant
+    digits) and the device reads it back, since a film scoring 0.9999994 of the unrounded threshold is flagged by
+    the stored one, and the count said beside the file must be the device's."""
+    from edge.typicality import Typicality, fit_typicality
 
     x_val, _ = load_part(run_dir, split, "val", config, s.progress, rewrite=True)
     try:
@@ -33,7 +35,8 @@ def fit_input_check(run_dir: Path, split: Split, config: PreprocessConfig, x_tra
     except ValueError as e:
         print(f"cxr-convert: the model files get no input check: {e}", file=sys.stderr, flush=True)
         return None
-    return {**check.to_dict(), "flagged_validation": float(check.atypical(x_val).mean())}
+    stored = check.to_dict()
+    return {**stored, "flagged_validation": float(Typicality.from_dict(stored).atypical(x_val).mean())}
 
 
 def screening_points(run_dir: Path, split: Split, config: PreprocessConfig, device: EdgeModel, x_test: np.ndarray,
