@@ -44,6 +44,11 @@ FOUND = {
     "row removed, export moved, film deleted": (11, [("drop", 1), ("mv_export", 7), ("delete", 1)]),
     "row removed, export moved, film renamed": (11, [("drop", 1), ("mv_export", 7), ("renamefilm", 1, True)]),
     "row removed, film renamed, export moved": (140, [("drop", 5), ("renamefilm", 5, False), ("mv_export", 5)]),
+    # a film renamed in the export (its row not mended), its row removed, the sheet renamed, the export moved: the
+    # record line still the old sheet's, of no name in the moved export, so the film lay in no sheet's folder and was
+    # left in its class, exit 0 (the renamed sheet takes the line, train.stale_films._renamed_from)
+    "film renamed, row removed, sheet renamed, export moved": (9118, [("renamefilm", 7, False), ("drop", 7),
+                                                                       ("rename_sheet", 7), ("mv_export", 3)]),
     "row removed, label respelt, the left film removed by hand": (166, [("drop", 6), ("respell", 3, "title", True),
                                                                       ("tidy", 2)]),
 }

@@ -80,6 +80,13 @@ def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int],
     return by_inode.get((entry.device, entry.inode)) if entry.how == "link" else None
 
 
+def _renamed_from(entry: Filed, sheet: str | os.PathLike) -> bool:
+    """Whether ``entry``'s sheet is gone from its path and lay in ``sheet``'s folder: renamed (or removed) there, its
+    filings no row names are said by this sheet, so recorded as this one's (moved with it later, they are known)."""
+    return bool(entry.sheet) and not os.path.lexists(entry.sheet) and (
+        os.path.dirname(entry.sheet) == os.path.dirname(os.path.abspath(sheet)))
+
+
 def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
                sources: set[str], sheet: str | os.PathLike) -> None:
     mine, by_inode = {os.path.realpath(f): f for f in filing.named}, {}
@@ -206,9 +213,14 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
     root = Path(sheet).parent
     for rel in filing.unnamed:  # this sheet's filing no row names, its export moved here: its place here recorded,
         # else its film deleted or renamed next in the moved export left it in no sheet's folder, in its class, exit 0
-        if (old := record.get(rel)) is not None and (place := moved_path(old, old.sheet_path, root)) != old.sheet_path:
+        if (old := record.get(rel)) is None:
+            continue
+        if (place := moved_path(old, old.sheet_path, root)) != old.sheet_path:
             record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=place,
                                       film_path=moved_path(old, old.film_path, root))
+        elif _renamed_from(old, sheet):  # its sheet renamed in this folder (labels.csv made labels_v2.csv): this
+            record[rel] = with_fields(old, sheet=os.path.abspath(sheet))  # one's, else its film renamed, then the
+            # export moved, left it under a sheet of no name there, in no sheet's folder, in its class, exit 0
     if record or os.path.lexists(os.path.join(out, RECORD)):
         try:
             write_record(out, record)
