@@ -91,7 +91,7 @@ def kept_as_shown(v: float, shown: Callable[[float], str], digits: int = 2) -> f
     a reader of the stored figure rounds it again, and a drop of 3.846 points kept as -3.85 was shown "-3.9" where
     the gate's reason, from the drop itself, said 3.8 (rounding twice)."""
     said = shown(v)
-    for d in range(digits, MAX_DIGITS + 1):
+    for d in range(digits, 10):  # past 6 where a probability's 3 and 4 decimals both need it (0.8935002)
         if shown(round(v, d)) == said:
             return round(v, d)
     return v

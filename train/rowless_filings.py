@@ -11,9 +11,10 @@ other's films in that folder (said, with what to do).
 
 from __future__ import annotations
 
+import csv
+import functools
 import os
 import stat
-from pathlib import Path
 
 from edge.film_files import IMAGE_SUFFIXES
 from train.filed_record import Filed, moved_path, moved_place
@@ -35,17 +36,32 @@ def recorded_names(rel: str, entry: Filed) -> set[str]:
 
 
 def named_by_sheet(rel: str, entry: Filed) -> bool:
-    """Whether the sheet that recorded a filing (``entry.sheet``) still has a row naming its film, labelled or left
-    out (todo, CT): read as file_by_label reads a sheet, its columns found by their names. A sheet that cannot be
-    read is taken to name it (its filing kept its own)."""
-    from train.sheet_read import SheetError, read_sheet
-
-    cells: list[str] = []
+    """Whether the sheet that recorded a filing (``entry.sheet``) still names its film in any cell, labelled or left
+    out (todo, CT), whatever column (it may have been filed with --file-column, which the record does not keep: read
+    by the default columns it lost its rows). A sheet that cannot be read is taken to name it (its filing kept its
+    own)."""
     try:
-        _, _, rows = read_sheet(Path(entry.sheet), None, None, {}, None, {}, cells)
-    except (SheetError, OSError, ValueError):
+        st = os.stat(entry.sheet)
+        names = _sheet_names(entry.sheet, st.st_mtime_ns, st.st_size)
+    except (OSError, ValueError):
         return True
-    return bool(recorded_names(rel, entry) & cell_names([film for film, _ in rows] + cells))
+    return names is None or bool(recorded_names(rel, entry) & names)
+
+
+@functools.lru_cache(maxsize=8)
+def _sheet_names(sheet: str, mtime_ns: int, size: int) -> frozenset[str] | None:
+    """The names every cell of ``sheet`` gives (its header row too), read once a run however many films it shares
+    with another sheet (read for each, 2,000 shared films took 30 s); None where it cannot be read. Keyed on its time
+    and size, so that a sheet edited between two runs in one process is read again."""
+    from train.label_sheet import sheet_rows
+    from train.manifest_text import decode
+    from train.side_file import SideFileError, read_side_file
+
+    try:
+        rows = sheet_rows(decode(read_side_file(sheet)))
+    except (SideFileError, OSError, ValueError, csv.Error):
+        return None
+    return frozenset(cell_names([cell.strip() for row in rows for cell in row]))
 
 
 def _same_file(entry: Filed, path: str, copy: str = "") -> bool:

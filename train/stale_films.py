@@ -80,6 +80,30 @@ def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int],
     return by_inode.get((entry.device, entry.inode)) if entry.how == "link" else None
 
 
+# what a desktop leaves in a folder a user opened (Finder's .DS_Store and ._ files, Explorer's Thumbs.db and
+# desktop.ini): no film, and a class folder holding only these is still one to cxr-train, a case twin of its new one
+LITTER = {".ds_store", "thumbs.db", "desktop.ini"}
+
+
+def remove_emptied(folder: str) -> None:
+    """``folder`` removed where it is empty, or holds a desktop's litter alone (removed with it): covid/ left with
+    its .DS_Store beside the respelt COVID/ made cxr-train refuse OUT, both runs having exited 0. Anything else in it
+    keeps it, as it is."""
+    try:
+        with os.scandir(folder) as entries:
+            litter = [e.path for e in entries]
+        if not all(os.path.basename(q).casefold() in LITTER or os.path.basename(q).startswith("._") for q in litter):
+            return
+        for q in litter:
+            if not os.path.isfile(q) or os.path.islink(q):
+                return
+        for q in litter:
+            os.remove(q)
+        os.rmdir(folder)
+    except OSError:
+        pass
+
+
 def _renamed_from(entry: Filed, sheet: str | os.PathLike) -> bool:
     """Whether ``entry``'s sheet is gone from its path and lay in ``sheet``'s folder: renamed (or removed) there, its
     filings no row names are said by this sheet, so recorded as this one's (moved with it later, they are known)."""
@@ -181,19 +205,13 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         else:
             _without_record(placed, out, filing, sources, folders)
         for folder in sorted({rel.split("/")[0] for rel in filing.moved}):
-            try:
-                os.rmdir(os.path.join(out, folder))  # only where this run left it empty
-            except OSError:
-                pass
+            remove_emptied(os.path.join(out, folder))  # only where this run left it empty
     record = record or {}
     for rel in [r for r, e in record.items() if still_filed(out, r, e) is None]:
         del record[rel]  # removed by hand since (as a run said to): its row of OUT/MANIFEST.csv dropped too
         filing.gone.append(rel)
-    for folder in sorted({rel.split("/")[0] for rel in filing.gone}):
-        try:  # a class folder the user emptied as a run said to (COVID/ beside the respelt Covid/): cxr-train
-            os.rmdir(os.path.join(out, folder))  # refused OUT for it, after this command exited 0
-        except OSError:
-            pass
+    for folder in sorted({rel.split("/")[0] for rel in filing.gone}):  # a class folder the user emptied as a run
+        remove_emptied(os.path.join(out, folder))  # said to (COVID/ beside the respelt Covid/): cxr-train refused OUT
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
             real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
