@@ -163,6 +163,26 @@ def written_over(stream) -> str | None:
             "or >>")
 
 
+def appending(stream) -> None:
+    """Have the regular file a watch writes its answers to appended to, where its descriptor was opened without
+    O_APPEND (the shell's ``>``, systemd's ``StandardOutput=file:`` on an empty log; written_over refused one before
+    its end). Each write went at the descriptor's own offset: after logrotate's ``copytruncate`` cut the log to
+    nothing, the next answer landed where the old end was, behind a hole of NUL bytes as long as the answers rotated
+    away, which readers of the live log took for a corrupt first line (a CSV's header among them). With O_APPEND
+    every write goes at the end the file has then, as ``>>`` and ``StandardOutput=append:`` write. Nothing is done
+    elsewhere (a pipe, the journal, no fcntl: Windows)."""
+    try:
+        import fcntl
+
+        fd = stream.fileno()
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+            if not flags & os.O_APPEND:
+                fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_APPEND)
+    except (ImportError, OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or Windows
+        pass
+
+
 def not_writable(stream) -> str | None:
     """Why no answer could be written to standard output at all, said before the first film: a descriptor opened for
     reading only (the shell's ``1<``), or a regular file on a file system mounted read-only since it was opened (a
