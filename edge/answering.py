@@ -214,8 +214,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
         with kept_interrupts() as interrupted, hangup_said("edge-classify", (
-                "stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): the watch cannot reopen its "
-                "log; rotate the log with copytruncate, or restart the watch")):
+                "stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): a watch needs no kill -HUP, "
+                "it opens the new log a rotation creates by itself; drop the postrotate, or restart the watch")):
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()
