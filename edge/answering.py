@@ -27,7 +27,7 @@ from edge.csv_layout import CsvLayout, csv_layout
 from edge.log_file import other_format
 from edge.output import rule_caption, said_name, shown, writer_for
 from edge.tally import Tally
-from edge.stdout_file import (LogPlace, appended_to, file_start, not_writable, reader_gone, written_over,
+from edge.stdout_file import (LogPlace, appended_to, appending, file_start, not_writable, reader_gone, written_over,
                               written_to_stdout)
 from edge.text_width import shown_width
 from edge.typicality import FLAGGED
@@ -62,6 +62,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         # before appended_to's newline, which would land over its first byte; and before a watch waits for films
         if problem := not_writable(sys.stdout) or written_over(sys.stdout):
             raise fail("edge-classify", problem)
+        if how.watch:  # `> answers.jsonl`: after a copytruncate, no answer behind a hole of NUL bytes
+            appending(sys.stdout)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         layout = CsvLayout()
         start = file_start(sys.stdout) if had else None
@@ -212,8 +214,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
         with kept_interrupts() as interrupted, hangup_said("edge-classify", (
-                "stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): the watch cannot reopen its "
-                "log; rotate the log with copytruncate, or restart the watch")):
+                "stopped by SIGHUP (its terminal closed, or a logrotate postrotate's kill -HUP): a watch needs no kill -HUP, "
+                "it opens the new log a rotation creates by itself; drop the postrotate, or restart the watch")):
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from edge.cliutil import stdout_failed
+from edge.log_reopen import reopened
 
 
 @contextmanager
@@ -105,11 +106,12 @@ class LogPlace:
     def __init__(self, stream) -> None:
         self.stream = stream
         self.start = name_of(stream)  # None: no regular file (a pipe, the journal), or no way to tell: not checked
-        self.moved_said = False
+        self.moved_said: str | None = None  # where the answers were last said to go instead
 
     def check(self) -> tuple[str, bool] | None:
-        """What to say of the log's place now, once (a warning: moved), or every time (removed: True, the watch must
-        stop); None where it is where it was."""
+        """What to say of the log's place now: a note where the log was moved and the empty file a rotation made at
+        its path is written to now (edge.log_reopen); else, where it cannot be, a warning once for each place the
+        answers go to, or (removed: True, every time) that the watch must stop; None where it is where it was."""
         if self.start is None:
             return None
         try:
@@ -117,17 +119,22 @@ class LogPlace:
         except (OSError, ValueError, AttributeError):
             return None
         now = name_of(self.stream)
+        last = now.removesuffix(" (deleted)") if now else None
+        if (removed or (now is not None and now != self.start)) and reopened(self.stream, self.start):
+            self.moved_said = None
+            return (f"note: standard output's file {self.start} was " + ("removed" if removed else f"moved to {now}") +
+                    f" (a rotation that creates a new log): answers go on into the new {self.start}", False)
         if removed:
-            last = now.removesuffix(" (deleted)") if now else None
             return (f"standard output's file {self.start} was removed" + (f" (moved to {last} first)" if last and last !=
                                                                            self.start else "") +
-                    ": a rotation without copytruncate? its answers would go into a deleted file that no one reads: the "
-                    "watch stops (a restart opens the log again; rotate it with copytruncate)", True)
-        if now is not None and now != self.start and not self.moved_said:
-            self.moved_said = True
-            return (f"warning: standard output's file {self.start} was moved to {now} (a rotation without copytruncate?): "
-                    f"answers go there, not to {self.start}, until the watch is restarted; a second such rotation "
-                    "removes them unread", False)
+                    ": a rotation without copytruncate? its answers would go into a deleted file that no one reads, and "
+                    "no empty log could be opened at its path: the watch stops (a restart opens the log again; rotate "
+                    "it with copytruncate)", True)
+        if now is not None and now != self.start and self.moved_said != now:
+            self.moved_said = now
+            return (f"warning: standard output's file {self.start} was moved to {now} (a rotation without copytruncate?), "
+                    f"and no empty log that this watch can write to is at its path: answers go to {now}, not to "
+                    f"{self.start}, until the watch is restarted; a rotation that removes it stops the watch", False)
         return None
 
 
@@ -161,6 +168,26 @@ def written_over(stream) -> str | None:
     return ("standard output's file is not opened for appending (systemd's StandardOutput=file: rather than append:, "
             "or the shell's 1<>): answers would be written over the log's start; use StandardOutput=append: (systemd) "
             "or >>")
+
+
+def appending(stream) -> None:
+    """Have the regular file a watch writes its answers to appended to, where its descriptor was opened without
+    O_APPEND (the shell's ``>``, systemd's ``StandardOutput=file:`` on an empty log; written_over refused one before
+    its end). Each write went at the descriptor's own offset: after logrotate's ``copytruncate`` cut the log to
+    nothing, the next answer landed where the old end was, behind a hole of NUL bytes as long as the answers rotated
+    away, which readers of the live log took for a corrupt first line (a CSV's header among them). With O_APPEND
+    every write goes at the end the file has then, as ``>>`` and ``StandardOutput=append:`` write. Nothing is done
+    elsewhere (a pipe, the journal, no fcntl: Windows)."""
+    try:
+        import fcntl
+
+        fd = stream.fileno()
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+            if not flags & os.O_APPEND:
+                fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_APPEND)
+    except (ImportError, OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or Windows
+        pass
 
 
 def not_writable(stream) -> str | None:
