@@ -19,7 +19,7 @@ import stat
 from edge.film_files import IMAGE_SUFFIXES
 from train.filed_record import Filed, moved_path, moved_place
 from train.filing import Filing
-from train.sheet_walk import holds_sheet
+from train.sheet_walk import lies_in
 from train.unrecorded_films import same_bytes
 
 
@@ -80,7 +80,7 @@ def _same_file(entry: Filed, path: str, copy: str = "") -> bool:
 def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "",
                     found: dict[str, list[str]] | None = None) -> bool:
     """Whether a recorded film's path (as the sheet's folder held it, or the film's own) lies under ``root``, by
-    absolute paths or with links resolved (a linked sub-folder of the export, batch2 -> /mnt/store), or would were
+    absolute paths (a linked sub-folder of the export, batch2 -> /mnt/store) or with links resolved, or would were
     the export moved with its sheet since (train.filed_record.moved_path): the film there, or (a hard link) the file
     it led to there (a link sub1/l1.png to tgt/t1.png, moved to sub0/ within the moved export, its row removed, was
     left in its class, exit 0); a copy's (``copy``, its file in OUT) by its bytes there. A sheet of the same name is
@@ -101,8 +101,7 @@ def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "",
             _same_file(entry, p, copy) for name in names for p in (found or {}).get(name, ())):
         return True
     for path in (moved, entry.sheet_path, entry.film_path, entry.film):
-        if path and any(holds_sheet(norm(root), norm(os.path.dirname(path)))
-                        for norm in (os.path.abspath, os.path.realpath)):
+        if path and lies_in(root, os.path.dirname(path)):
             return True
     return False
 

@@ -46,6 +46,13 @@ def holds_sheet(out: str | os.PathLike, root: str | os.PathLike) -> bool:
     return _above_or_at(os.path.realpath(out), os.path.realpath(root))
 
 
+def lies_in(folder: str | os.PathLike, path: str | os.PathLike) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it, by absolute paths as given or with links resolved: a film in
+    the export's linked sub-folder (batch2 -> /mnt/store) lies in the export by the path its sheet gave it, though
+    its real folder is elsewhere (resolved alone, its row removed, its filing was left in its class, exit 0)."""
+    return any(_above_or_at(norm(folder), norm(path)) for norm in (os.path.abspath, os.path.realpath))
+
+
 def in_cell_folder(cell: str, exact: str, *candidates: list[str]) -> list[str]:
     """The first of ``candidates`` (the films of a cell's name, of it in any case, of its stem) that holds a film the
     cell may mean: where the cell names a folder (``d1/im.png``, '/'-separated) that the export holds (``exact``, its
