@@ -161,9 +161,15 @@ def other_sheets(entry: Filed, sheet: str | os.PathLike) -> bool:
     """Whether ``entry`` was filed by another sheet than ``sheet`` that is still there (test_labels.csv beside
     train_labels.csv, filed into one OUT), or moved with this one's folder (:func:`moved_path`): its films are that
     sheet's, not rows removed from this one. An entry of no sheet (an older record) or of a sheet gone from its path
-    (the sheet renamed or removed) is any sheet's, this one's too, as before the column was added."""
+    (the sheet renamed or removed) is any sheet's, this one's too, as before the column was added. The same file
+    reached by another path (a link to the export, another mount) is this sheet."""
     was = moved_path(entry, entry.sheet, os.path.dirname(os.path.abspath(sheet)))
-    return bool(was) and was != os.path.abspath(sheet) and os.path.isfile(was)
+    if not was or was == os.path.abspath(sheet) or not os.path.isfile(was):
+        return False
+    try:  # the same sheet by another path (current -> export-2026-12): this one's, else a removed row's film was kept
+        return not os.path.samefile(was, sheet)
+    except OSError:
+        return True
 
 
 def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:
