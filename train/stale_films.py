@@ -21,8 +21,8 @@ nowhere is said only where its name is one of this sheet's films' (another sheet
 failure of this one). A recorded film no row of this sheet names that another sheet filed (its ``sheet``, still
 there: test_labels.csv beside train_labels.csv, both filed into one OUT) is that sheet's, never said by this one,
 but where a row of this one left out names its very path, its film not found (train.rowless_filings.names_recorded). A line another sheet
-wrote for the very film this one files at that path now (its row moved to test_labels.csv) is this one's from
-then on. A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
+wrote for the very film this one files at that path now is this one's from then on, once that sheet names it no
+more (its row moved to test_labels.csv); while both name it, it stays the first's. A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
 Normal: cxr-train refused the two).
 """
 
