@@ -16,12 +16,14 @@ def reopened(stream, path: str) -> bool:
     the caller says where the answers go instead."""
     try:
         # O_NONBLOCK: a FIFO put at the name is not waited on (refused below); no O_CREAT: nothing made where none is
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0))
+        # O_NOFOLLOW: a create rotation makes a regular file; a link put there leads elsewhere (the answers went into
+        # the file it named, under a note saying they went on into the log)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return False
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size != 0:
+        if not stat.S_ISREG(st.st_mode) or st.st_size != 0 or _planted(path, st):
             return False
         out = stream.fileno()
         stream.flush()
@@ -39,3 +41,15 @@ def reopened(stream, path: str) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def _planted(path: str, st: os.stat_result) -> bool:
+    """Whether the file at ``path`` may be another user's, put there to catch the answers: in a folder anyone may
+    write (sticky, as /tmp), a file owned by neither this process's user nor the folder's owner. logrotate's
+    ``create MODE OWNER GROUP`` in the log's own folder is taken up whoever it names."""
+    try:
+        folder = os.stat(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return True
+    open_to_all = folder.st_mode & stat.S_IWOTH and folder.st_mode & stat.S_ISVTX
+    return bool(open_to_all) and st.st_uid not in (getattr(os, "geteuid", lambda: -1)(), folder.st_uid)

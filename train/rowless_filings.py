@@ -15,6 +15,7 @@ import csv
 import functools
 import os
 import stat
+from pathlib import Path
 
 from edge.film_files import IMAGE_SUFFIXES
 from train.filed_record import Filed, moved_path, moved_place
@@ -36,10 +37,11 @@ def recorded_names(rel: str, entry: Filed) -> set[str]:
 
 
 def named_by_sheet(rel: str, entry: Filed) -> bool:
-    """Whether the sheet that recorded a filing (``entry.sheet``) still names its film in any cell, labelled or left
-    out (todo, CT), whatever column (it may have been filed with --file-column, which the record does not keep: read
-    by the default columns it lost its rows). A sheet that cannot be read is taken to name it (its filing kept its
-    own)."""
+    """Whether the sheet that recorded a filing (``entry.sheet``) still names its film, labelled or left out (todo,
+    CT): in its file column as read by default, or by its whole name (with an image suffix) in any cell, since it may
+    have been filed with --file-column, which the record does not keep (read by the default columns it lost its
+    rows). A cell elsewhere without a suffix names no film: a patient column's P001 kept P001.png this sheet's after
+    its row moved to the other sheet. A sheet that cannot be read is taken to name it (its filing kept its own)."""
     try:
         st = os.stat(entry.sheet)
         names = _sheet_names(entry.sheet, st.st_mtime_ns, st.st_size)
@@ -50,18 +52,27 @@ def named_by_sheet(rel: str, entry: Filed) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _sheet_names(sheet: str, mtime_ns: int, size: int) -> frozenset[str] | None:
-    """The names every cell of ``sheet`` gives (its header row too), read once a run however many films it shares
-    with another sheet (read for each, 2,000 shared films took 30 s); None where it cannot be read. Keyed on its time
-    and size, so that a sheet edited between two runs in one process is read again."""
+    """The names ``sheet``'s file cells give (by the default columns, those of rows left out too), and every whole
+    film name in any of its cells; read once a run however many films it shares with another sheet (read for each,
+    2,000 shared films took 30 s); None where it cannot be read. Keyed on its time and size, so that a sheet edited
+    between two runs in one process is read again."""
     from train.label_sheet import sheet_rows
     from train.manifest_text import decode
+    from train.sheet_read import SheetError, read_sheet
     from train.side_file import SideFileError, read_side_file
 
     try:
         rows = sheet_rows(decode(read_side_file(sheet)))
     except (SideFileError, OSError, ValueError, csv.Error):
         return None
-    return frozenset(cell_names([cell.strip() for row in rows for cell in row]))
+    whole = {n for n in cell_names([cell.strip() for row in rows for cell in row])
+             if os.path.splitext(n)[1] in IMAGE_SUFFIXES}
+    cells: list[str] = []
+    try:
+        _, _, filed = read_sheet(Path(sheet), None, None, {}, None, {}, cells)
+    except (SheetError, OSError, ValueError):
+        filed = []  # no file column by its default names (filed with --file-column): whole names alone
+    return frozenset(whole | cell_names([film for film, _ in filed] + cells))
 
 
 def _same_file(entry: Filed, path: str, copy: str = "") -> bool:

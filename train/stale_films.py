@@ -212,6 +212,9 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         filing.gone.append(rel)
     for folder in sorted({rel.split("/")[0] for rel in filing.gone}):  # a class folder the user emptied as a run
         remove_emptied(os.path.join(out, folder))  # said to (COVID/ beside the respelt Covid/): cxr-train refused OUT
+    # the sheets whose lines this run files again: a gone one of them was renamed to this one (labels.csv made
+    # labels_v2.csv), not another sheet of the folder renamed (test_labels.csv made test_v2.csv)
+    filed_for = {e.sheet for rel in filing.placed.values() if (e := record.get(rel)) is not None}
     for film, rel in filing.placed.items():
         if (old := record.get(rel)) is not None and still_filed(out, rel, old):
             real = os.path.realpath(film)  # its paths as they are now, the sheet's with them: read together later
@@ -236,7 +239,7 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         if (place := moved_path(old, old.sheet_path, root)) != old.sheet_path:
             record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=place,
                                       film_path=moved_path(old, old.film_path, root))
-        elif _renamed_from(old, sheet):  # its sheet renamed in this folder (labels.csv made labels_v2.csv): this
+        elif old.sheet in filed_for and _renamed_from(old, sheet):  # its sheet renamed to this one: this
             record[rel] = with_fields(old, sheet=os.path.abspath(sheet))  # one's, else its film renamed, then the
             # export moved, left it under a sheet of no name there, in no sheet's folder, in its class, exit 0
     if record or os.path.lexists(os.path.join(out, RECORD)):
