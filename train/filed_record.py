@@ -173,14 +173,15 @@ def other_sheets(entry: Filed, sheet: str | os.PathLike) -> bool:
 
 
 def still_filed(out: str | os.PathLike, rel: str, entry: Filed) -> bool | None:
-    """Whether ``out``/``rel`` is still the file this command put there (``entry``); None where nothing is there.
+    """Whether ``out``/``rel`` is still the file this command put there (``entry``); None where nothing is there
+    (a folder of its path no folder now too); False where it cannot be told.
     A hard link is its inode (the film rewritten in place changes its time, and the link's with it); a copy is its
     inode, size and time too: a file put in its place, or rewritten, is not the copy filed."""
     try:
         st = os.lstat(os.path.join(out, rel))
-    except FileNotFoundError:
-        return None
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):  # its class folder made a file: nothing there either (said
+        return None  # 'not known to be ours, remove it by hand' on every run, exit 1, with nothing to remove)
+    except OSError:  # a folder not searchable: the file may be there still, its line kept (None dropped it)
         return False
     if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (entry.device, entry.inode):
         return False

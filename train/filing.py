@@ -171,7 +171,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      "to keep it")
     if filing.unnamed:
         lines.append(f"{len(filing.unnamed)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from a "
-                     f"film in the sheet's folder that no row of the sheet names now (its row removed): "
+                     f"film of the sheet (in its folder, or named by its path) that no row of the sheet names now "
+                     f"(its row removed): "
                      f"{_some(filing.unnamed)}; remove each by hand, or its line in the record to keep it (a second "
                      "sheet in that folder filed them into the same OUT, by an older cxr-edge whose record says no "
                      "sheet: run that sheet once, and they are its own from then on)")

@@ -38,9 +38,10 @@ def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], ...]:
 
 def folder_name(label: str) -> str:
     """The class folder of ``label``: '/' and '\\' (ieee8023's 'Pneumonia/Viral') made '_', as are control characters
-    (a line break in a folder's name) and a name of dots."""
+    (a line break in a folder's name) and a name of dots, and a leading dot: OUT/.Normal is a hidden folder, no class
+    to cxr-train (train.class_folders), its films filed with exit 0 and never trained on."""
     name = CONTROL.sub("_", label.replace("/", "_").replace("\\", "_"))
-    return "_" * len(name) if not name.strip(".") else name
+    return "_" * len(name) if not name.strip(".") else "_" + name[1:] if name.startswith(".") else name
 
 
 def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filing: Filing) -> str | None:

@@ -130,15 +130,17 @@ def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike) -> b
 
 
 def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing,
-                copy: str = "") -> bool:
+                copy: str = "", own: bool = False) -> bool:
     """Whether a recorded filing whose film no row of the sheet files now (``there``: still the file filed) is said:
     in filing.unplaced where a row left out names it by a cell whose film is not found or ambiguous; in
     filing.unnamed where its film lies in the sheet's folder and no row names it. A cell of a labelled row that is
     not found or ambiguous (said already, exit 1) names it too: nothing more said then. A film of another folder,
     still there, is another sheet's filed into the same OUT: left to train.stale_films. ``copy``: the filing's path
-    in OUT where it is a recorded copy still as filed (its bytes prove a moved film, :func:`in_sheet_folder`)."""
+    in OUT where it is a recorded copy still as filed (its bytes prove a moved film, :func:`in_sheet_folder`).
+    ``own``: its record names this very sheet: its film is this sheet's wherever it lies (a row naming
+    /other/q.png by its path, removed, left q.png in its class, exit 0)."""
     names, ours = recorded_names(rel, entry), in_sheet_folder(entry, root, copy if there else "", filing.found)
-    ours = ours or bool(entry.sheet) and entry.sheet in filing.moved_sheets
+    ours = ours or own or bool(entry.sheet) and entry.sheet in filing.moved_sheets
     moved = moved_path(entry, entry.sheet_path, root) != entry.sheet_path  # its sheet moved here with the export
     if ours or moved or not any(os.path.exists(p) for p in (entry.sheet_path, entry.film_path, entry.film) if p):
         if names & cell_names(filing.left_cells):  # not another sheet's film of that name, filed into this OUT

@@ -111,6 +111,15 @@ def _renamed_from(entry: Filed, sheet: str | os.PathLike) -> bool:
         os.path.dirname(entry.sheet) == os.path.dirname(os.path.abspath(sheet)))
 
 
+def _this_sheet(entry: Filed, sheet: str | os.PathLike) -> bool:
+    """Whether ``entry`` was filed by this very sheet (its path, or the same file by another): a film it names by a
+    path out of its folder is its film too, its row removed."""
+    try:
+        return bool(entry.sheet) and os.path.samefile(entry.sheet, sheet)
+    except OSError:
+        return False
+
+
 def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLike, filing: Filing,
                sources: set[str], sheet: str | os.PathLike) -> None:
     mine, by_inode = {os.path.realpath(f): f for f in filing.named}, {}
@@ -130,7 +139,8 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
         if film is None:
             if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
-            if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing, path):
+            if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing, path,
+                           own=_this_sheet(entry, sheet)):
                 continue  # its row now leaves it out, its film not found; or its row removed (train.rowless_filings)
             if (rel.rsplit("/", 1)[1].casefold() in names and still_filed(out, rel, entry) is not None
                     and not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))):
