@@ -25,6 +25,7 @@ from edge.model_notes import flagged_too, say
 from edge.answer_model import model_digest, model_file as watched_model, model_named, model_path, say_model
 from edge.csv_layout import CsvLayout, csv_layout
 from edge.log_file import other_format
+from edge.notes_log import NotesPlace
 from edge.output import rule_caption, said_name, shown, writer_for
 from edge.tally import Tally
 from edge.stdout_file import (LogPlace, appended_to, appending, file_start, not_writable, reader_gone, written_over,
@@ -62,8 +63,9 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         # before appended_to's newline, which would land over its first byte; and before a watch waits for films
         if problem := not_writable(sys.stdout) or written_over(sys.stdout):
             raise fail("edge-classify", problem)
-        if how.watch:  # `> answers.jsonl`: after a copytruncate, no answer behind a hole of NUL bytes
+        if how.watch:  # `> answers.jsonl`, `2> watch.log`: after a copytruncate, no line behind a hole of NUL bytes
             appending(sys.stdout)
+            appending(sys.stderr)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         layout = CsvLayout()
         start = file_start(sys.stdout) if had else None
@@ -211,6 +213,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         model_file = watched_model(m, digest)  # replaced under the watch (a new model rolled out): said once, never loaded
         noted: dict[str, int] = {}  # the watched folders whose films the start's note told of, and their file system
         log = LogPlace(sys.stdout)  # a rotation that moved (then removed) the log under the watch is said
+        notes = NotesPlace()  # ... and one that moved a notes log of its own (`2>> watch.log`): taken up too
         # a stop raised where it is dropped (a runtime's callback) ends the watch at its next poll all the same:
         # a service manager's stop must not hang until it kills the watch mid-answer
         with kept_interrupts() as interrupted, hangup_said("edge-classify", (
@@ -219,6 +222,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             try:
                 for arrived in arrivals(watcher, how.interval):
                     interrupted()
+                    if note := notes.check():  # each poll, before anything is said: a stat and a readlink
+                        say(note)
                     if reader_gone(sys.stdout):  # said as a failed write is, before a film is classified for no one
                         raise BrokenPipeError
                     for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
