@@ -10,7 +10,7 @@ import os
 import sys
 
 from edge.log_reopen import reopened
-from edge.stdout_file import name_of
+from edge.stdout_file import name_of, place_now
 
 
 class NotesPlace:
@@ -32,14 +32,9 @@ class NotesPlace:
         """What to say of the notes log's place now: a note (into the new log) where it was moved or removed and the
         empty file a rotation made at its path is written to now; else a warning once for each place the notes go to
         (a watch is not stopped for its notes: its answers are elsewhere); None where it is where it was."""
-        if self.start is None:
+        if self.start is None or (place := place_now(sys.stderr)) is None:
             return None
-        try:
-            removed = os.fstat(sys.stderr.fileno()).st_nlink == 0
-        except (OSError, ValueError, AttributeError):
-            return None
-        now = name_of(sys.stderr)
-        last = now.removesuffix(" (deleted)") if now else None
+        removed, now, last = place
         if not removed and (now is None or now == self.start):
             return None
         how = "removed" if removed and last in (None, self.start) else f"moved to {last}"

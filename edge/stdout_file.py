@@ -98,6 +98,17 @@ def name_of(stream) -> str | None:
         return None
 
 
+def place_now(stream) -> tuple[bool, str | None, str | None] | None:
+    """(removed, the name the file a stream writes to has now, that name less ' (deleted)') of a log a rotation may
+    have moved or removed; None where it cannot be told (no descriptor)."""
+    try:
+        removed = os.fstat(stream.fileno()).st_nlink == 0
+    except (OSError, ValueError, AttributeError):
+        return None
+    now = name_of(stream)
+    return removed, now, now.removesuffix(" (deleted)") if now else None
+
+
 class LogPlace:
     """Where a watch's log is, against where it was at the start. A rotation that moves the log and creates a new one
     (logrotate's default, ``create``) leaves the watch writing into the moved file; the next rotation (or ``maxage``)
@@ -112,14 +123,9 @@ class LogPlace:
         """What to say of the log's place now: a note where the log was moved and the empty file a rotation made at
         its path is written to now (edge.log_reopen); else, where it cannot be, a warning once for each place the
         answers go to, or (removed: True, every time) that the watch must stop; None where it is where it was."""
-        if self.start is None:
+        if self.start is None or (place := place_now(self.stream)) is None:
             return None
-        try:
-            removed = os.fstat(self.stream.fileno()).st_nlink == 0
-        except (OSError, ValueError, AttributeError):
-            return None
-        now = name_of(self.stream)
-        last = now.removesuffix(" (deleted)") if now else None
+        removed, now, last = place
         if (removed or (now is not None and now != self.start)) and reopened(self.stream, self.start):
             self.moved_said = None
             return (f"note: standard output's file {self.start} was " + ("removed" if removed else f"moved to {now}") +
