@@ -12,7 +12,6 @@ names only files there; (I4) no exception (checked and run by tests/filing_fuzz_
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -50,6 +49,7 @@ class World:
     made: int = 1000  # bytes drawn so far (each film's bytes distinct)
     user_names: list[str] = field(default_factory=list)  # the user's files in OUT's class folders ('Normal/x.png')
     cwd: str | None = None  # where the runs are made from (tests.filing_fuzz_steps.CWDS)
+    extra: dict = field(default_factory=dict)  # tests.filing_fuzz_steps' state: via link, sheet formats, pending
 
     @property
     def E(self) -> Path:
@@ -65,10 +65,7 @@ class World:
 
     def write_sheets(self) -> None:
         for name, rows in self.sheets.items():
-            with open(self.E / name, "w", newline="") as f:
-                w = csv.writer(f, lineterminator="\n")
-                w.writerow(HEADER)
-                w.writerows([[r[h] for h in HEADER] for r in rows])
+            more.write_sheet(self, name, [HEADER] + [[r[h] for h in HEADER] for r in rows])
 
     def row(self, i: int) -> tuple[str, int] | None:
         for name, rows in self.sheets.items():
@@ -143,6 +140,7 @@ def gen_ops(seed: int, n_films: int, steps: int) -> list[tuple]:
 
 
 def apply(w: World, op: tuple) -> None:
+    more.before(w)
     what, found = op[0], (w.row(op[1]) if len(op) > 1 and isinstance(op[1], int) else None)
     r = w.sheets[found[0]][found[1]] if found else None
     if what == "label" and r:
@@ -190,6 +188,7 @@ def apply(w: World, op: tuple) -> None:
         _move_film(w, op[1], r if op[2] else None)
     elif what == "rename_sheet" and "labels.csv" in w.sheets:
         os.rename(w.E / "labels.csv", w.E / "labels_v2.csv")
+        more.renamed(w, "labels.csv", "labels_v2.csv")
         w.sheets["labels_v2.csv"] = w.sheets.pop("labels.csv")
     elif what == "case" and r:
         head, _, name = r["filename"].rpartition("/")
@@ -197,6 +196,7 @@ def apply(w: World, op: tuple) -> None:
     elif what in more.KINDS:
         more.do(w, op, r, found[0] if found else None)
     w.write_sheets()
+    more.settle(w)
 
 
 def _tidy(w: World) -> None:

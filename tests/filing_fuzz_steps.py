@@ -4,11 +4,16 @@ A label respelt in case only ('COVID' -> 'covid', in one row or all), a row's ce
 export, by its name alone, or with its folder in another case, a film renamed in the export (its row mended or not),
 a duplicate row for one film (the same label, or another), a file of the user's own dropped into a class folder of OUT
 (under a new name, or a film's), a class folder of OUT removed by hand, and the command run from another working
-directory with the sheet and --out given relative to it. Each op is drawn by :func:`draw` and done by :func:`do`.
+directory with the sheet and --out given relative to it, the sheet run
+through a symbolic link to the export (current -> export) or by its real path, Finder's or Explorer's litter
+(.DS_Store, ._NAME, Thumbs.db) dropped into a class folder, OUT moved (beside, into a folder, back), a sheet re-saved
+by Excel (BOM, CRLF, 'sep=;', semicolons), a label made a placeholder ('todo', '?', '') and given back by the next
+step. Each op is drawn by :func:`draw` and done by :func:`do`.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import random
 import shutil
@@ -17,7 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tests.filing_fuzz import World
 
-KINDS = {"respell": 2, "cellpath": 2, "renamefilm": 2, "duprow": 2, "userfile": 1, "rmclass": 1, "cwd": 1}
+KINDS = {"respell": 2, "cellpath": 2, "renamefilm": 2, "duprow": 2, "userfile": 1, "rmclass": 1, "cwd": 1,
+         "via": 2, "litter": 2, "mvout": 1, "excel": 2, "placeholder": 2}
 CWDS = (None, "base", "elsewhere", "export", "out")  # where the runs are made from, the paths given relative to it
 
 
@@ -37,6 +43,16 @@ def draw(rng: random.Random, what: str, i: int) -> tuple:
         return (what, i, rng.choice(LABELS), rng.random() < 0.4)
     if what == "rmclass":
         return (what, rng.randrange(6))
+    if what == "via":
+        return (what, rng.choice(["link", "link", "real"]), rng.random() < 0.5)
+    if what == "litter":
+        return (what, rng.randrange(6), rng.choice([".DS_Store", "._", "Thumbs.db", "desktop.ini"]))
+    if what == "mvout":
+        return (what, rng.choice(["out2", "nested", "back"]))
+    if what == "excel":
+        return (what, i, rng.choice(["full", "full", "semi", "crlf", "plain"]))
+    if what == "placeholder":
+        return (what, i, rng.choice(["todo", "todo", "TODO", "?", "", "tbd"]))
     return (what, rng.randrange(len(CWDS)))
 
 
@@ -71,6 +87,17 @@ def do(w: World, op: tuple, r: dict[str, str] | None, sheet: str | None) -> None
             w.user_names[:] = [u for u in w.user_names if not u.startswith(gone + "/")]
     elif what == "cwd":
         w.cwd = CWDS[op[1]]
+    elif what == "via":
+        w.extra["via"] = ("current" if op[2] else w.base / "current") if op[1] == "link" else None
+    elif what == "litter":
+        _litter(w, op[1], op[2])
+    elif what == "mvout":
+        _move_out(w, op[1])
+    elif what == "excel":
+        w.extra.setdefault("formats", {})[sheet or sorted(w.sheets)[0]] = op[2]
+    elif what == "placeholder" and r:
+        w.extra["pending"] = (r["id"], r["label"], op[2])
+        r["label"] = op[2]
 
 
 def class_folders(w: World) -> list[str]:
@@ -117,3 +144,84 @@ def _user_file(w: World, i: int, label: str, clash: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(w.new_bytes())
     w.user_names.append(f"{folder}/{name}")
+
+
+def litter_gone(w: World, rel: str) -> bool:
+    """Whether ``rel`` (OUT/FOLDER/NAME) is a desktop's litter gone with its class folder: a folder a run emptied is
+    removed with the litter alone in it (train.stale_films.remove_emptied: a folder holding a .DS_Store is still a
+    class to cxr-train), the litter being the desktop's, remade when it opens a folder, and no film of the user's."""
+    head, _, name = rel.partition("/")[2].rpartition("/")
+    litter = name.casefold() in {".ds_store", "thumbs.db", "desktop.ini"} or name.startswith("._")
+    return litter and head != "" and not os.path.isdir(w.O / head)
+
+
+def before(w: World) -> None:
+    """A placeholder label of the step before given back (the row's own label again), where the row still has it;
+    litter gone with its folder no longer the user's."""
+    w.user_names[:] = [u for u in w.user_names if not litter_gone(w, "OUT/" + u)]
+    pending = w.extra.pop("pending", None)
+    found = w.row(int(pending[0])) if pending else None
+    if found and w.sheets[found[0]][found[1]]["label"] == pending[2]:
+        w.sheets[found[0]][found[1]]["label"] = pending[1]
+
+
+def settle(w: World) -> None:
+    """The link current -> export (where the runs go through it) made or re-pointed at the export's place now."""
+    via, link = w.extra.get("via"), w.base / "current"
+    if via is None:
+        return
+    target = w.export if isinstance(via, str) else str(w.E)  # a relative link, or one to the absolute path
+    if os.path.islink(link) and os.readlink(link) == target:
+        return
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(target, link)
+
+
+def sheet_path(w: World, sheet: str) -> str:
+    """The sheet as the run is given it: through the link current -> export, or by its real path."""
+    return str((w.base / "current" if w.extra.get("via") is not None else w.E) / sheet)
+
+
+def renamed(w: World, old: str, new: str) -> None:
+    """A sheet renamed keeps the format Excel saved it in."""
+    formats = w.extra.get("formats", {})
+    if old in formats:
+        formats[new] = formats.pop(old)
+
+
+def write_sheet(w: World, name: str, lines: list[list[str]]) -> None:
+    """The sheet written as it is saved: by a script (commas, LF), or by Excel (BOM, CRLF, 'sep=;', semicolons)."""
+    fmt = w.extra.get("formats", {}).get(name, "plain")
+    sep, end = {"full": (";", "\r\n"), "semi": (";", "\r\n"), "crlf": (",", "\r\n")}.get(fmt, (",", "\n"))
+    with open(w.E / name, "w", newline="", encoding="utf-8-sig" if fmt != "plain" else "utf-8") as f:
+        if fmt == "full":
+            f.write("sep=;\r\n")
+        csv.writer(f, delimiter=sep, lineterminator=end).writerows(lines)
+
+
+def _litter(w: World, k: int, kind: str) -> None:
+    """Finder's or Explorer's own file dropped into a class folder of OUT (._NAME beside a film there)."""
+    folders = class_folders(w)
+    if not folders:
+        return
+    folder = folders[k % len(folders)]
+    films = [n for n in sorted(os.listdir(w.O / folder)) if not n.startswith(".")]
+    name = "._" + (films[0] if films else "x.png") if kind == "._" else kind
+    path = w.O / folder / name
+    if os.path.lexists(path):
+        return
+    path.write_bytes(b"\x00\x05\x16\x07litter" if kind == "._" else b"Bud1litter")
+    w.user_names.append(f"{folder}/{name}")
+
+
+def _move_out(w: World, how: str) -> None:
+    """OUT moved by hand: beside itself as out2, into a folder of its own, or back to the name it had first."""
+    new = {"out2": "out2", "nested": f"archive{w.made}/out", "back": "out"}[how]
+    if how == "back" and w.out == "out":
+        new = "out2"
+    if os.path.lexists(w.base / new):
+        return
+    (w.base / new).parent.mkdir(parents=True, exist_ok=True)
+    os.rename(w.O, w.base / new)
+    w.out = new

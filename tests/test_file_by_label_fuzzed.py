@@ -60,6 +60,35 @@ def test_a_sequence_the_fuzzer_found_keeps_every_invariant(tmp_path, seed, ops):
     assert broken == [], (broken, steps, [text for _, _, text in said])
 
 
+# a user's moves (tests/filing_fuzz_steps.py), each kept by the command as it is: the sheet through a link to the
+# export (current -> export) on some runs and by its real path on others, the export moved under the link; Finder's
+# litter in a class folder (kept, or removed only with the folder a run emptied); OUT moved beside, into a folder and
+# back; the sheet re-saved by Excel (BOM, CRLF, 'sep=;', semicolons) and renamed; a label made 'todo', then given back
+MOVES = {
+    "sheet through current -> export, export moved, then by its real path": (
+        0, [("via", "link", True), ("label", 1, "COVID", True), ("mv_export", 0), ("via", "real", False),
+            ("drop", 2), ("via", "link", False)]),
+    "litter in class folders, filings removed by hand": (
+        3, [("litter", 0, ".DS_Store"), ("litter", 1, "._"), ("litter", 2, "Thumbs.db"), ("drop", 0), ("tidy", 0),
+            ("label", 1, "Normal", True)]),
+    # the one film of Pneumonia_Viral/ relabelled: the folder, emptied, removed with its .DS_Store (checker: litter
+    # gone with its folder is no file of the user's removed, tests.filing_fuzz_steps.litter_gone)
+    "litter's folder emptied by a relabel": (4, [("litter", 2, ".DS_Store"), ("label", 0, "COVID", True)]),
+    "OUT moved beside, into a folder, back": (5, [("mvout", "out2"), ("label", 2, "COVID", True),
+                                                  ("mvout", "nested"), ("drop", 3), ("mvout", "back")]),
+    "sheet re-saved by Excel, relabelled, renamed": (7, [("excel", 0, "full"), ("label", 0, "Pneumonia", True),
+                                                         ("rename_sheet", 0), ("excel", 1, "semi"), ("drop", 1)]),
+    "label made a placeholder, then given back": (9, [("placeholder", 1, "todo"), ("none",),
+                                                      ("placeholder", 2, "?"), ("placeholder", 2, "")]),
+}
+
+
+@pytest.mark.parametrize("seed, ops", MOVES.values(), ids=MOVES.keys())
+def test_a_users_moves_keep_every_invariant(tmp_path, seed, ops):
+    _, broken, steps, said = run_sequence(tmp_path / "w", seed, ops)
+    assert broken == [], (broken, steps, [text for _, _, text in said])
+
+
 def test_seeded_random_rerun_sequences_keep_every_invariant(tmp_path):
     for seed in range(7100, 7112):
         ops, broken, steps, said = run_sequence(tmp_path / "w", seed, steps=8)
