@@ -134,8 +134,8 @@ class LogPlace:
             return (f"standard output's file {self.start} was removed" + (f" (moved to {last} first)" if last and last !=
                                                                            self.start else "") +
                     ": a rotation without copytruncate? its answers would go into a deleted file that no one reads, and "
-                    "no empty log could be opened at its path: the watch stops (a restart opens the log again; rotate "
-                    "it with copytruncate)", True)
+                    "no empty log could be opened at its path: the watch stops (a restart opens the log again; give "
+                    "logrotate's create the watch's user as owner, so that the new log is taken up)", True)
         if now is not None and now != self.start and self.moved_said != now:
             self.moved_said = now
             return (f"warning: standard output's file {self.start} was moved to {now} (a rotation without copytruncate?), "
