@@ -63,9 +63,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         # before appended_to's newline, which would land over its first byte; and before a watch waits for films
         if problem := not_writable(sys.stdout) or written_over(sys.stdout):
             raise fail("edge-classify", problem)
-        if how.watch:  # `> answers.jsonl`, `2> watch.log`: after a copytruncate, no line behind a hole of NUL bytes
-            appending(sys.stdout)
-            appending(sys.stderr)
+        if how.watch:  # `> answers.jsonl`: after a copytruncate, no line behind a hole of NUL bytes (standard error
+            appending(sys.stdout)  # is made appending at the watch's start, edge.cli, before its first note)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         layout = CsvLayout()
         start = file_start(sys.stdout) if had else None

@@ -106,6 +106,10 @@ def main(
     from edge.model import EdgeModel, ModelFileError
     from edge.runtime import RuntimeMissing
 
+    if watch:  # a notes log opened with 2> or StandardError=file: (no O_APPEND): its start notes overwrote its head
+        from edge.stdout_file import appending
+
+        appending(sys.stderr)
     if json_out and csv_out:
         raise _fail("choose one of --json and --csv")
     if csv_out and hasattr(sys.stdout, "reconfigure"):  # a CSV is UTF-8 whatever the locale (LANG=C, latin-1)

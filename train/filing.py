@@ -125,7 +125,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      f"{_some(filing.not_films)}")
     for label, folder in sorted(filing.renamed.items())[:SHOWN]:
         lines.append(f"label {said_name(label)} filed as {said_name(folder)} ('/', '\\' and control characters cannot be "
-                     "in a folder's name, and a name starting with '.' is a hidden folder cxr-train passes over)")
+                     "in a folder's name; a name starting with '.', or such as masks or lost+found, is a folder cxr-train "
+                     "passes over)")
     for folder, first in sorted(filing.respelt.items())[:SHOWN]:
         whose = "the class folder there already" if first in filing.respelt_out else "the first row's spelling"
         lines.append(f"label {said_name(folder)} filed in {said_name(first)}, {whose}: labels that "

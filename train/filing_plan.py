@@ -10,6 +10,7 @@ from edge.controls import CONTROL
 from edge.film_files import IMAGE_SUFFIXES, is_image_name, may_be_dicom_name
 from train.film_places import dest_names
 from train.filing import Filing
+from train.class_folders import SIDE_FILES, SKIP_DIRS
 from train.filed_record import RecordUnreadable, other_sheets, read_record
 from train.label_spellings import first_spelling, spelling_key
 from train.sheet_walk import in_cell_folder, sheet_folders
@@ -38,10 +39,15 @@ def film_index(root: Path, out: Path) -> tuple[dict[str, list[str]], ...]:
 
 def folder_name(label: str) -> str:
     """The class folder of ``label``: '/' and '\\' (ieee8023's 'Pneumonia/Viral') made '_', as are control characters
-    (a line break in a folder's name) and a name of dots, and a leading dot: OUT/.Normal is a hidden folder, no class
-    to cxr-train (train.class_folders), its films filed with exit 0 and never trained on."""
+    (a line break in a folder's name) and a name of dots; a leading dot, and a name cxr-train passes over as no class
+    (masks, __MACOSX, lost+found, MANIFEST.csv: train.class_folders), get a '_' first: OUT/.Normal and OUT/Masks were
+    filed with exit 0 and never trained on."""
     name = CONTROL.sub("_", label.replace("/", "_").replace("\\", "_"))
-    return "_" * len(name) if not name.strip(".") else "_" + name[1:] if name.startswith(".") else name
+    if not name.strip("."):
+        return "_" * len(name)
+    if name.startswith("."):
+        return "_" + name[1:]
+    return "_" + name if name.lower() in SKIP_DIRS | SIDE_FILES else name
 
 
 def _film(value: str, root: Path, index: tuple[dict[str, list[str]], ...], filing: Filing) -> str | None:

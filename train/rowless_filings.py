@@ -65,13 +65,13 @@ def _sheet_names(sheet: str, mtime_ns: int, size: int) -> frozenset[str] | None:
         rows = sheet_rows(decode(read_side_file(sheet)))
     except (SideFileError, OSError, ValueError, csv.Error):
         return None
-    whole = {n for n in cell_names([cell.strip() for row in rows for cell in row])
-             if os.path.splitext(n)[1] in IMAGE_SUFFIXES}
+    every = cell_names([cell.strip() for row in rows for cell in row])
     cells: list[str] = []
     try:
         _, _, filed = read_sheet(Path(sheet), None, None, {}, None, {}, cells)
-    except (SheetError, OSError, ValueError):
-        filed = []  # no file column by its default names (filed with --file-column): whole names alone
+    except (SheetError, OSError, ValueError):  # no file column by its default names (filed with --file-column pid,
+        return frozenset(every)  # cells p001 without a suffix): every cell's name, as no column can be told
+    whole = {n for n in every if os.path.splitext(n)[1] in IMAGE_SUFFIXES}
     return frozenset(whole | cell_names([film for film, _ in filed] + cells))
 
 
