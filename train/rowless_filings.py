@@ -117,16 +117,27 @@ def in_sheet_folder(entry: Filed, root: str | os.PathLike, copy: str = "",
     return False
 
 
-def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike) -> bool:
+def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike, rel: str = "") -> bool:
     """Whether one of ``cells`` (a sheet's file cells whose film is not found or ambiguous) names a recorded film by
     its very path in the sheet's folder ``root`` (``d3/im.png``, in any case): another sheet's filing of that film is
     this sheet's to judge. A row moved to test_labels.csv, its film moved away and the row made CT, left the film
-    filed under labels.csv's old label while test_labels.csv said exit 0; a bare name (im.png) proves no film."""
+    filed under labels.csv's old label while test_labels.csv said exit 0. A bare name (p0.png) names it by its path
+    too, but only where the sheet that filed it (``rel``, its file in OUT) names it no more: a row moved to
+    test_labels.csv, its film renamed, the row made 'todo', left it filed with exit 0; while both sheets name it, it
+    stays the first's to say. A bare name found elsewhere (im.png, filed from d3/) proves no film."""
     if not entry.sheet_path:
         return False
-    recorded = moved_path(entry, entry.sheet_path, root).casefold()
-    return any("/" in (c := cell.replace("\\", "/")) and os.path.normpath(os.path.join(os.path.abspath(root), c))
-               .casefold() == recorded for cell in cells)
+    recorded, named = moved_path(entry, entry.sheet_path, root).casefold(), None
+    for cell in cells:
+        c = cell.replace("\\", "/")
+        if os.path.normpath(os.path.join(os.path.abspath(root), c)).casefold() != recorded:
+            continue
+        if "/" in c:
+            return True
+        named = named_by_sheet(rel, entry) if named is None else named
+        if not named:
+            return True
+    return False
 
 
 def say_rowless(rel: str, entry: Filed, there: bool | None, root: str | os.PathLike, filing: Filing,

@@ -137,7 +137,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             continue  # filed there now
         film, path = _film_of(entry, mine, by_inode, by_path, Path(sheet).parent), os.path.join(out, rel)
         if film is None:
-            if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent):
+            if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent, rel):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
             if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing, path,
                            own=_this_sheet(entry, sheet)):
