@@ -54,6 +54,13 @@ FOUND = {
     # the film in its class, exit 0 (a bare cell counts where labels.csv names it no more, names_recorded)
     "film renamed, its row moved to a second sheet, made todo": (17089, [("renamefilm", 0, False),
                                                                           ("sheet2", (0, 1, 2, 5, 7)), ("todo", 0)]),
+    # a film whose filing a run left unsaid (not found, or re-exported as a new file: a name clash), the export
+    # moved, then its row removed or re-pointed to the film moved in the export: its record line alone still named
+    # the old export, of no filing found moved here now, so the film lay in no sheet's folder and was left in its
+    # class, exit 0 (a line of a sheet proved moved here takes the moved place, train.stale_films)
+    "film deleted, export moved, row removed": (97, [("delete", 0), ("mv_export", 6), ("drop", 0)]),
+    "film re-exported, export moved, film moved, its row mended": (19, [("replace", 1, "new"), ("mv_export", 4),
+                                                                         ("mvfilm", 1, True)]),
     "row removed, label respelt, the left film removed by hand": (166, [("drop", 6), ("respell", 3, "title", True),
                                                                       ("tidy", 2)]),
 }

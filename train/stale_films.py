@@ -242,6 +242,11 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         else:
             record.pop(rel, None)
     root = Path(sheet).parent
+    for rel, old in list(record.items()):  # a filing of a sheet proved moved here (train.rowless_filings) kept at
+        if old.sheet in filing.moved_sheets and rel not in filing.unnamed:  # its place here, its own sheet's: else
+            record[rel] = with_fields(old, sheet=moved_path(old, old.sheet, root),  # its film deleted, or renamed
+                                      sheet_path=moved_path(old, old.sheet_path, root),  # in the moved export,
+                                      film_path=moved_path(old, old.film_path, root))  # left it in its class, exit 0
     for rel in filing.unnamed:  # this sheet's filing no row names, its export moved here: its place here recorded,
         # else its film deleted or renamed next in the moved export left it in no sheet's folder, in its class, exit 0
         if (old := record.get(rel)) is None:
