@@ -66,12 +66,12 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         if how.watch:  # `> answers.jsonl`, `2> watch.log`: after a copytruncate, no line behind a hole of NUL bytes
             appending(sys.stdout)
             appending(sys.stderr)
-        _shared_log(how.watch)
         had = appended_to(sys.stdout)  # `>> answers.csv` of a restarted watch: it has its header already
         layout = CsvLayout()
         start = file_start(sys.stdout) if had else None
         if problem := other_format(start, "" if how.fmt == "text" else how.fmt):
             raise fail("edge-classify", problem)
+        _shared_log(how.watch)  # before a header is written, and before a watch waits for films
         if how.fmt == "csv" and had:
             try:
                 layout = csv_layout(start, m.labels, how.explain is not None, how.watch, model_named(m, digest))
