@@ -70,6 +70,7 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         start = file_start(sys.stdout) if had else None
         if problem := other_format(start, "" if how.fmt == "text" else how.fmt):
             raise fail("edge-classify", problem)
+        _shared_log(how.watch)  # before a header is written, and before a watch waits for films
         if how.fmt == "csv" and had:
             try:
                 layout = csv_layout(start, m.labels, how.explain is not None, how.watch, model_named(m, digest))
@@ -81,6 +82,21 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
                           header=layout.header, written=written, model_sha256=digest, model=model_path(m),
                           synthetic=bool(m.meta.get("synthetic_data")), header_says=layout.header_says,
                           model_column=layout.model)
+
+
+def _shared_log(watch: bool) -> None:
+    """Say where a watch writes to standard output's file already: its answers and this run's go into one log, each
+    line whole (one write each), which a watch's --skip-answered and a CSV reader take as one run's."""
+    from edge.watch_lock import log_written_by_a_watch
+
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's capture)
+        return
+    if log_written_by_a_watch(fd, hold=watch):
+        say("warning: another edge-classify --watch appends to standard output's file too: "
+            + ("this watch's answers go in among its answers (each line whole); give each watch its own log where that is "
+               "not meant" if watch else "this run's answers go in among its answers (each line whole)"))
 
 
 def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
@@ -136,6 +152,12 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
         from edge.watch import Watcher
 
         watcher = Watcher([Path(a) for a in images], how.recursive)
+        from edge.watch_lock import watched_elsewhere
+
+        for folder in watcher.folders:  # a unit started twice answered every film twice, unsaid
+            if (who := watched_elsewhere(folder)) is not None:
+                raise fail("edge-classify", f"{said_name(str(folder))} is watched already by another edge-classify "
+                           f"--watch{who}: a second watch answers every film twice; stop one, or watch another folder")
         if how.answered:  # the log's answers to films of a watched folder it named otherwise (incoming, /srv/incoming),
             from edge.answer_paths import as_watched  # as the watch names them: a folder watched once as part of another
 

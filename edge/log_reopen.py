@@ -36,6 +36,9 @@ def reopened(stream, path: str) -> bool:
         os.dup2(fd, out)
         if errors_too:
             os.dup2(fd, 2)
+        from edge.watch_lock import log_written_by_a_watch
+
+        log_written_by_a_watch(out, hold=True)  # the old log's lock went with it: the new one is this watch's
         return True
     except (OSError, ValueError, AttributeError):
         return False
