@@ -63,6 +63,8 @@ FOUND = {
                                                                          ("mvfilm", 1, True)]),
     "row removed, label respelt, the left film removed by hand": (166, [("drop", 6), ("respell", 3, "title", True),
                                                                       ("tidy", 2)]),
+    "film renamed, its row moved to a second sheet, the sheet run through a link, the row made todo": (
+        18016, [("renamefilm", 4, False), ("sheet2", (3, 4, 6, 7, 9)), ("via", "link", True), ("todo", 4)]),
 }
 
 

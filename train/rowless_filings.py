@@ -127,11 +127,13 @@ def names_recorded(entry: Filed, cells: list[str], root: str | os.PathLike, rel:
     stays the first's to say. A bare name found elsewhere (im.png, filed from d3/) proves no film."""
     if not entry.sheet_path:
         return False
-    recorded, named = moved_path(entry, entry.sheet_path, root).casefold(), None
+    place = moved_path(entry, entry.sheet_path, root)
+    recorded, real, named = place.casefold(), os.path.realpath(place).casefold(), None
     for cell in cells:
         c = cell.replace("\\", "/")
-        if os.path.normpath(os.path.join(os.path.abspath(root), c)).casefold() != recorded:
-            continue
+        path = os.path.normpath(os.path.join(os.path.abspath(root), c))
+        if path.casefold() != recorded and os.path.realpath(path).casefold() != real:  # the sheet read through a
+            continue  # link to its folder (current -> export) names the path the record holds by the real folder
         if "/" in c:
             return True
         named = named_by_sheet(rel, entry) if named is None else named
