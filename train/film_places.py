@@ -94,6 +94,10 @@ def file_films(films: dict[str, str], out: str | os.PathLike, filing: Filing) ->
         if folder in filing.linked_out or linked_folder(out, folder):
             filing.linked_out.setdefault(folder, []).append(name)  # said, never filed through it
             continue
+        if os.path.lexists(os.path.join(out, folder)) and not os.path.isdir(os.path.join(out, folder)):
+            filing.stopped = (f"{said_name(os.path.join(out, folder))} is a file, not a class folder: move it aside "
+                              "or rename it")  # makedirs said 'File exists' of the film, as if the disk were at fault
+            break
         try:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             try:
