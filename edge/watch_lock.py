@@ -15,23 +15,21 @@ import os
 import stat
 from pathlib import Path
 
+from edge.lock_folder import lock_folder_path, made_lock_folder
+
 try:
     import fcntl
 except ImportError:  # Windows: no flock
     fcntl = None
 
-LOCKS = "/tmp/cxr-edge-locks"  # train.machine_lock's folder: one place for every cxr-edge command's locks
 _HELD: dict = {}  # the lock files this process holds open, by path: released when it ends (a test's runs in one
 # process, each a watch in turn, are one holder)
 
 
 def _locks() -> str | None:
-    """The locks' folder, made open to every user as /tmp is; None where it cannot be made."""
+    """The locks' folder (edge.lock_folder, with the run-folder locks), made where it is not; None where it cannot be."""
     try:
-        if not os.path.isdir(LOCKS):
-            os.mkdir(LOCKS)
-            os.chmod(LOCKS, 0o1777)
-        return LOCKS
+        return str(made_lock_folder(lock_folder_path()))
     except OSError:
         return None
 

@@ -13,21 +13,11 @@ import numpy as np
 from PIL import Image
 
 from edge import watch_lock
+from tests.test_watch_restarts import _two_polls
 
 
 def _png(path: Path) -> None:
     Image.fromarray(np.random.default_rng(len(path.name)).integers(0, 255, (64, 64), dtype=np.uint8)).save(path)
-
-
-def _two_polls(monkeypatch) -> None:
-    import edge.watch as watch_module
-
-    def polls(watcher, interval, sleep=None):
-        for _ in range(2):
-            yield watcher.poll()
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(watch_module, "watch", polls)
 
 
 def test_a_second_watch_of_a_folder_is_refused_before_it_answers_a_film(model_dir, tmp_path, monkeypatch):

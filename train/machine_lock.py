@@ -6,35 +6,25 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from edge.lock_folder import LOCKS, made_lock_folder  # noqa: F401 - LOCKS named here by train.run_lock
+from edge.lock_folder import lock_folder_path as edge_lock_folder_path
 from edge.output import said_name
 from train.folder_busy import busy
 
-LOCKS = "cxr-edge-locks"
 
 
 def lock_folder() -> Path:
-    """/tmp/cxr-edge-locks: one place for every command on this machine. Under TMPDIR, a batch
-    scheduler's per-job temporary folder (SLURM) gave two jobs two locks for one run folder. Open to
-    every user, as /tmp is (each lock file stays its maker's)."""
-    locks = Path(lock_folder_path())
-    if not locks.is_dir():
-        locks.mkdir(exist_ok=True)
-        try:
-            locks.chmod(0o1777)
-        except OSError:
-            pass
-    return locks
+    """/tmp/cxr-edge-locks, made where it is not there (edge.lock_folder: every command's locks in one place)."""
+    return made_lock_folder(lock_folder_path())
 
 
 def lock_folder_path() -> str:
     """Where lock_folder keeps the locks, without making it."""
-    base = Path("/tmp") if os.name == "posix" and os.path.isdir("/tmp") else Path(tempfile.gettempdir())
-    return str(base / LOCKS)
+    return edge_lock_folder_path()
 
 
 def machine_lock_name(folder: Path) -> str:
