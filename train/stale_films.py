@@ -246,10 +246,12 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
         else:
             record.pop(rel, None)
-    for rel, old in list(record.items()):  # this sheet's other filings kept by the path it is read by now (current
-        if _this_sheet(old, sheet) and old.sheet != os.path.abspath(sheet):  # -> export): by the real one, a filing
-            record[rel] = with_fields(old, sheet=os.path.abspath(sheet),  # no row names lost its sheet when the
-                                      sheet_path=same_sheet_place(old, old.sheet_path, sheet))  # export moved, exit 0
+    # This sheet's other filings kept by the path it is read by now (current -> export): kept by the real one, a
+    # filing no row names lost its sheet when the export moved, and was left in its class, exit 0.
+    for rel, old in list(record.items()):
+        if _this_sheet(old, sheet) and old.sheet != os.path.abspath(sheet):
+            record[rel] = with_fields(old, sheet=os.path.abspath(sheet),
+                                      sheet_path=same_sheet_place(old, old.sheet_path, sheet))
     root = Path(sheet).parent
     for rel, old in list(record.items()):  # a filing of a sheet proved moved here (train.rowless_filings) kept at
         if old.sheet in filing.moved_sheets and rel not in filing.unnamed:  # its place here, its own sheet's: else
