@@ -44,6 +44,25 @@ def _holder(f) -> str:
     return f" (process {pid})" if pid.isdigit() else ""
 
 
+def _lock_file(path: str):
+    """The lock file at ``path`` (in a folder every user may write), opened: never through a link put at its name,
+    which "a+" followed, so that the pid written below replaced the file it named (answers.jsonl of the watch's
+    user), nor a FIFO or other non-regular file. Raises OSError where it is none or cannot be opened."""
+    safe = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | safe, 0o644)
+        mode = "a+"
+    except PermissionError:  # another user's lock file: flock needs only a descriptor
+        fd, mode = os.open(path, os.O_RDONLY | safe), "r"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is no regular file")
+        return os.fdopen(fd, mode, encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def lock_name(folder: Path) -> str:
     """The name of ``folder``'s watch lock: by its device and inode, so that any path to it (a link, ``./in/``) is one
     lock. Raises OSError where it cannot be read."""
@@ -60,10 +79,7 @@ def watched_elsewhere(folder: Path) -> str | None:
         path = os.path.join(locks, lock_name(folder))
         if path in _HELD:
             return None
-        try:
-            f = open(path, "a+", encoding="utf-8")
-        except PermissionError:  # another user's lock file: flock needs only a descriptor
-            f = open(path, "r", encoding="utf-8")
+        f = _lock_file(path)
     except OSError:
         return None
     try:
