@@ -35,23 +35,17 @@ def _ci(v: list | None) -> str:
     return f"{fixed(v[0], d)} ({fixed(v[1], d)} to {fixed(v[2], d)})"
 
 
-def end_is_point(v: list, i: int) -> bool:
-    """Whether the interval's end ``v[i]`` is the point ``v[0]`` itself."""
-    return v[i] == v[0]
-
-
 def balanced_ci(v: list | None, chance: float) -> str:
     """The test balanced accuracy and its interval as _ci writes them, then chance, with the decimals that keep all
-    apart; a point at chance said so ('0.500, at chance'), and an end that is the point itself said so, not written
-    again: "0.500 (0.500 to 0.831) (chance 0.500)" read as a tie or a typo."""
+    apart, and a point at chance said so ('0.500, at chance (0.500 to 0.831)'): "0.500 (0.500 to 0.831) (chance 0.500)"
+    read as a tie or a typo."""
     if not v or v[0] is None or v[1] is None or v[1] == v[2]:
         return f"{_ci(v)} (chance {chance:.3f})"
     # cxr-convert keeps a point off chance apart from it (convert.card.beside_chance): its stored decimals, all shown
     d = max(apart_digits(v[:3]), next(k for k in range(3, MAX_DIGITS + 1) if k == MAX_DIGITS or round(v[0], k) == v[0]))
     at = fixed(v[0], d) == fixed(chance, d)  # 0.333 stored for 1/3 of 3 classes reads at chance too
-    lo, hi = ("the figure itself" if end == v[0] else fixed(end, d) for end in v[1:3])
-    span = f"from {lo} to {hi}" if end_is_point(v, 1) else f"{lo} to {hi}"
-    return f"{fixed(v[0], d)}{', at chance' if at else ''} ({span})" + ("" if at else f" (chance {fixed(chance, d)})")
+    return (f"{fixed(v[0], d)}{', at chance' if at else ''} ({fixed(v[1], d)} to {fixed(v[2], d)})"
+            + ("" if at else f" (chance {fixed(chance, d)})"))
 
 
 def _num(v: Any) -> str:

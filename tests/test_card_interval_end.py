@@ -1,7 +1,7 @@
 """The card's test balanced accuracy beside its interval's ends and chance: "0.500 (0.500 to 0.831) (chance 0.500)"
 read as a tie or a typo. A point that differs from an end, or from chance, keeps the decimals that show it apart
-(stored so by convert.card.beside_chance, written so by edge.card_figures); a point at chance is said to be; an end
-that is the point itself is said so, not written again."""
+(stored so by convert.card.beside_chance, written so by edge.card_figures); a point at chance is said to be, its
+interval's end at it too."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def test_a_point_at_chance_is_said_to_be():
     assert _card_text([1 / 3, 0.3, 0.4], 3) == "0.333, at chance (0.300 to 0.400)"
 
 
-def test_an_end_that_is_the_point_itself_is_said_so():
-    assert _card_text([0.5, 0.5, 0.831]) == "0.500, at chance (from the figure itself to 0.831)"
+def test_an_end_at_the_point_at_chance_reads_at_chance():
+    assert _card_text([0.5, 0.5, 0.831]) == "0.500, at chance (0.500 to 0.831)"
 
 
 def test_a_figure_off_chance_reads_as_before():
