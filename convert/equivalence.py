@@ -13,6 +13,7 @@ from convert.gate import points_text
 from edge.figures import kept_as_shown, listed
 
 DEFAULT_MARGIN = 2.0  # cxr-convert --max-class-drop's default, in points
+NOISE = 1e-9  # points an end may pass the margin by and lie at it: float noise, as the gate's own tolerance
 
 
 def margin_of(info_a: dict, info_b: dict) -> tuple[float, str]:
@@ -39,7 +40,7 @@ def equivalence(per_class: list[dict], margin: float, source: str, classes: list
     measured = {c for c, _ in spans}
     unmeasured = [c for c in (classes or [c["class"] for c in per_class]) if c not in measured]
     widest = max(spans, key=lambda s: max(abs(s[1][0]), abs(s[1][1])), default=None)
-    inside = bool(spans) and not unmeasured and all(-margin <= lo and hi <= margin for _, (lo, hi) in spans)
+    inside = bool(spans) and not unmeasured and all(-margin - NOISE <= lo and hi <= margin + NOISE for _, (lo, hi) in spans)
     kept = [kept_as_shown(v, lambda x: end_text(x, margin)) for v in widest[1]] if widest else None
     return {"margin_points": margin, "margin_from": source, "equivalent": inside,
             "widest": {"class": widest[0], "difference_ci": kept} if widest else None,
@@ -51,10 +52,10 @@ def end_text(v: float, margin: float = math.inf) -> str:
     ``margin`` beyond it ('+2.0024' for a margin of 2: "-2.0 to +2.0 reaches beyond +/- 2" read as a contradiction),
     an end within it within it ('+1.96' for a margin of 1.96, not '+2.0'), and an end off 0 off it ('+0.005', where "+0.0
     to +9.5" stood beside "its interval excludes 0")."""
-    digits = 1
-    while digits < 12 and abs(v) > margin >= abs(float(f"{v:.{digits}f}")):  # 4 at most read +2.0000 beyond 2
+    digits, beyond = 1, abs(v) > margin + NOISE  # 0.02 * 100 is 2.0000000000000004: at a margin of 2, not beyond
+    while digits < 12 and beyond and margin >= abs(float(f"{v:.{digits}f}")):  # 4 at most read +2.0000 beyond 2
         digits += 1
-    while digits < 12 and abs(v) <= margin < abs(float(f"{v:.{digits}f}")):  # within: +1.96 for 1.96, not +2.0
+    while digits < 12 and not beyond and abs(float(f"{v:.{digits}f}")) > margin + NOISE:  # +1.96 for 1.96, not +2.0
         digits += 1
     while v != 0 == float(f"{v:.{digits}f}"):  # as many as its first digit needs (-0.0000003 within 0.0001 of 0)
         digits += 1

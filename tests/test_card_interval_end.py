@@ -39,3 +39,10 @@ def test_a_figure_off_chance_reads_as_before():
 def test_any_card_figure_keeps_its_point_apart_from_its_ends():
     assert _ci([0.9004, 0.8998, 0.95]) == "0.9004 (0.8998 to 0.9500)"
     assert _ci([1.0, 0.839, 1.0]) == "1.000 (0.839 to 1.000)"  # a share at 1 whose upper end is 1: as before
+
+
+def test_a_point_at_chance_by_float_noise_stays_inside_its_interval():
+    """A mean of recalls [0.2, 23/30, 1/30] is 0.3333333333333334, chance 1/3 plus an ulp: it could not be kept apart
+    from chance, and the fallback stored 0.333 beside raw ends, shown "0.3330 (0.3331 to 0.6000)" (review 73a)."""
+    assert _card_text([0.3333333333333334, 0.3331, 0.6], 3) == "0.3333, at chance (0.3331 to 0.6000)"
+    assert _card_text([0.3333333333333334, 1 / 3, 0.6], 3) == "0.333, at chance (0.333 to 0.600)"

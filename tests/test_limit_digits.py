@@ -58,3 +58,11 @@ def test_an_equivalence_end_beyond_the_margin_by_a_hair_reads_beyond_it():
 def test_an_equivalence_end_within_the_margin_reads_within_it():
     assert end_text(1.96, 1.96) == "+1.96" and end_text(-1.96, 1.96) == "-1.96"
     assert end_text(1.94, 2.0) == "+1.9"  # within, and shown within: as before
+
+
+def test_an_end_past_the_margin_by_float_noise_lies_at_it():
+    """0.53 - 0.51 is 0.020000000000000018: in points 2.0000000000000018, "+2.000000000000 reaches beyond +/- 2"
+    (review 73a); judged and shown at the margin, as the gate lets a drop past its limit by 1e-9 pass."""
+    e = equivalence([{"class": "COVID", "difference_ci": [-0.01, 0.53 - 0.51]}], 2.0, "the default")
+    assert e["equivalent"] is True and end_text(100 * (0.53 - 0.51), 2.0) == "+2.0"
+    assert end_text(2.00000001, 2.0) == "+2.00000001"  # a real hair beyond: still shown beyond
