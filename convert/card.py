@@ -58,16 +58,23 @@ def beside_chance(ba: list, n_classes: int) -> list:
     """[balanced accuracy, low, high] rounded as _r rounds it, its ends with more decimals where 3 would put the
     interval on another side of chance (1 / ``n_classes``) than the figures themselves: the card and edge-classify
     judge it from the stored ends (edge.card_warnings.chance_verdict), and 0.50012 kept as 0.5 said "reaches down to
-    chance" of a file whose report.md, from 0.50012, said nothing of the kind."""
+    chance" of a file whose report.md, from 0.50012, said nothing of the kind. The point gets the decimals that keep
+    it apart from its ends and chance where it differs from them."""
     kept = _r(list(ba))
     lo, hi = ba[1:3]
     if n_classes < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in (lo, hi)):
         return kept
-    side = against_chance(lo, hi, 1 / n_classes)
+    side, chance, point = against_chance(lo, hi, 1 / n_classes), 1 / n_classes, ba[0]
     for d in range(3, MAX_DIGITS + 1):
         ends = [rounded(lo, d), rounded(hi, d)]
-        if against_chance(*ends, 1 / n_classes) == side:
-            return [kept[0], *ends]
+        # the point kept apart from its ends and from chance too: 0.5004 beside 0.4998, kept as 0.5 and 0.5, read
+        # "0.500 (0.500 to 0.831)" on the card, a tie or a typo, or "at chance" (edge.card_figures.balanced_ci)
+        kept_point = rounded(point, d) if isinstance(point, float) and point == point else kept[0]
+        apart = all(a == b or ka != kb for (a, ka), (b, kb) in
+                    [((point, kept_point), (lo, ends[0])), ((point, kept_point), (hi, ends[1])),
+                     ((point, kept_point), (chance, round(chance, d)))])
+        if against_chance(*ends, chance) == side and apart:
+            return [kept_point, *ends]
     return [kept[0], lo, hi]
 
 

@@ -49,9 +49,12 @@ def equivalence(per_class: list[dict], margin: float, source: str, classes: list
 def end_text(v: float, margin: float = math.inf) -> str:
     """An end of an interval in points as cxr-compare writes it ('+2.0'), with the decimals that show an end beyond
     ``margin`` beyond it ('+2.0024' for a margin of 2: "-2.0 to +2.0 reaches beyond +/- 2" read as a contradiction),
-    and an end off 0 off it ('+0.005', where "+0.0 to +9.5" stood beside "its interval excludes 0")."""
+    an end within it within it ('+1.96' for a margin of 1.96, not '+2.0'), and an end off 0 off it ('+0.005', where "+0.0
+    to +9.5" stood beside "its interval excludes 0")."""
     digits = 1
-    while digits < 4 and abs(v) > margin >= abs(float(f"{v:.{digits}f}")):
+    while digits < 12 and abs(v) > margin >= abs(float(f"{v:.{digits}f}")):  # 4 at most read +2.0000 beyond 2
+        digits += 1
+    while digits < 12 and abs(v) <= margin < abs(float(f"{v:.{digits}f}")):  # within: +1.96 for 1.96, not +2.0
         digits += 1
     while v != 0 == float(f"{v:.{digits}f}"):  # as many as its first digit needs (-0.0000003 within 0.0001 of 0)
         digits += 1

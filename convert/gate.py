@@ -20,8 +20,14 @@ from edge.atomic import write_bytes
 
 
 def points_text(v: float) -> str:
-    """'1 point', '2 points', '0.5 points'."""
-    return f"{v:g} point" + ("" if v == 1 else "s")
+    """'1 point', '2 points', '0.5 points': a limit as given (limit_text), never rounded onto another."""
+    return f"{limit_text(v)} point" + ("" if v == 1 else "s")
+
+
+def limit_text(v: float) -> str:
+    """A limit as the user gave it ('2', '0.5', '1.9999999'): ':g' kept 6 digits, and a drop of 2.0 points beside a
+    limit of 1.9999999 read "fell 2.0 points (limit 2)", a file failed for lying at its limit."""
+    return f"{v:.15g}"
 
 
 _and = listed
@@ -52,13 +58,13 @@ def gate(reference: dict, candidate: dict, max_drop: float, max_class_drop: floa
     reasons = []
     drop = 100 * (reference["accuracy"] - candidate["accuracy"])
     if drop > max_drop + 1e-9:
-        reasons.append(f"accuracy fell {_points(drop, max_drop)} points (limit {max_drop:g})")
+        reasons.append(f"accuracy fell {_points(drop, max_drop)} points (limit {limit_text(max_drop)})")
     for ref, cand in zip(reference["per_class"], candidate["per_class"]):
         if ref["sensitivity"] is None or cand["sensitivity"] is None:
             continue
         d = 100 * (ref["sensitivity"] - cand["sensitivity"])
         if d > max_class_drop + 1e-9:
-            reasons.append(f"{ref['class']} sensitivity fell {_points(d, max_class_drop)} points (limit {max_class_drop:g})")
+            reasons.append(f"{ref['class']} sensitivity fell {_points(d, max_class_drop)} points (limit {limit_text(max_class_drop)})")
     return {"passed": not reasons, "reasons": reasons}
 
 
@@ -99,21 +105,27 @@ def gate_under_rule(plain: dict, y: np.ndarray, reference_probs: np.ndarray, pro
 
 
 def _points(drop: float, limit: float) -> str:
-    """A drop over its limit with the decimals that show it over: 2.22 for a limit of 2.2, not 2.2."""
+    """A drop over its limit with the decimals that show it over: 2.22 for a limit of 2.2, not 2.2; 2.00004 for a limit
+    of 2, where 4 decimals at most gave "fell 2.0000 points (limit 2)" (the gate fails a drop over limit + 1e-9)."""
     digits = 1
-    while digits < 4 and float(f"{drop:.{digits}f}") <= limit:
+    while digits < 10 and float(f"{drop:.{digits}f}") <= limit:
         digits += 1
     return f"{drop:.{digits}f}"
 
 
 def change_text(v: float | None, limit: float | None = None) -> str:
     """A change in points as report.md's summary table writes it, '+0.0' or '-2.0'; a drop over ``limit`` with the
-    decimals that show it over ('-2.04' for a limit of 2): '-2.0' beside FAILED read as a file within the limit."""
+    decimals that show it over ('-2.04' for a limit of 2): '-2.0' beside FAILED read as a file within the limit; a drop
+    within it with the decimals that show it within ('-1.96' for a limit of 1.96, not '-2.0' beside "passed")."""
     if v is None:
         return "n/a"
     if limit is not None and -v > limit + 1e-9:
         return "-" + _points(-v, limit)
-    return f"{v:+.1f}"
+    text, digits = f"{v:+.1f}", 1
+    while limit is not None and v < 0 and -float(text) > limit and digits < 10:  # within it: -1.96 for a limit of 1.96
+        digits += 1  # was '-2.0' beside "passed", a drop over the limit to a reader
+        text = f"{v:+.{digits}f}"
+    return text
 
 
 def kept_decimals(v: float, limit: float | None = None) -> float:

@@ -8,7 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from edge.answer_worth import percent
-from edge.figures import fixed
+from edge.figures import MAX_DIGITS, fixed
+
+
+def apart_digits(values: list, digits: int = 3) -> int:
+    """The decimals, at least ``digits``, that write values which differ differently: a point 0.5004 beside its
+    interval's lower end 0.4998 read "0.500 (0.500 to 0.831)", a tie or a typo to a reader."""
+    nums = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v]
+    d = digits
+    while d < MAX_DIGITS and any(a != b and fixed(a, d) == fixed(b, d) for a in nums for b in nums):
+        d += 1
+    return d
 
 
 def _ci(v: list | None) -> str:
@@ -21,7 +31,21 @@ def _ci(v: list | None) -> str:
         return fixed(v[0])
     if v[1] == v[2]:
         return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
-    return f"{fixed(v[0])} ({fixed(v[1])} to {fixed(v[2])})"
+    d = apart_digits(v[:3])
+    return f"{fixed(v[0], d)} ({fixed(v[1], d)} to {fixed(v[2], d)})"
+
+
+def balanced_ci(v: list | None, chance: float) -> str:
+    """The test balanced accuracy and its interval as _ci writes them, then chance, with the decimals that keep all
+    apart, and a point at chance said so ('0.500, at chance (0.500 to 0.831)'): "0.500 (0.500 to 0.831) (chance 0.500)"
+    read as a tie or a typo."""
+    if not v or v[0] is None or v[1] is None or v[1] == v[2]:
+        return f"{_ci(v)} (chance {chance:.3f})"
+    # cxr-convert keeps a point off chance apart from it (convert.card.beside_chance): its stored decimals, all shown
+    d = max(apart_digits(v[:3]), next(k for k in range(3, MAX_DIGITS + 1) if k == MAX_DIGITS or round(v[0], k) == v[0]))
+    at = fixed(v[0], d) == fixed(chance, d)  # 0.333 stored for 1/3 of 3 classes reads at chance too
+    return (f"{fixed(v[0], d)}{', at chance' if at else ''} ({fixed(v[1], d)} to {fixed(v[2], d)})"
+            + ("" if at else f" (chance {fixed(chance, d)})"))
 
 
 def _num(v: Any) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from edge.answer_worth import is_normal_class, ppv_line
-from edge.card_figures import _auc, _ci, _num
+from edge.card_figures import _auc, _ci, _num, balanced_ci
 from edge.card_warnings import chance_verdict
 from edge.figures import fixed
 from edge.missed_films import misses_line
@@ -44,7 +44,7 @@ def test_split_lines(meta: dict[str, Any], v: dict, labels: list[str], drawn: bo
     ruled = " (not the device's answers: it answers by its rule, below)" if meta.get("decision") else ""
     lines.append(f"Test split of {v['data']} (n = {t['n']}, kept out of training with the copies cxr-train found"
                  f"{'; ' + design if design else ''}), most probable class{ruled}: balanced accuracy "
-                 f"{_ci(t['balanced_accuracy'])} (chance {1 / max(1, len(labels)):.3f}), macro AUROC "
+                 f"{balanced_ci(t['balanced_accuracy'], 1 / max(1, len(labels)))}, macro AUROC "
                  f"{_auc(t)}, ECE {_num(t['ece'])}"
                  + (f" (under {CARD_ECE_MIN_FILMS} films: too few to judge calibration)"
                     if isinstance(t.get("n"), int) and t["n"] < CARD_ECE_MIN_FILMS else ""))

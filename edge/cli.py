@@ -206,7 +206,9 @@ def run() -> None:
     """Console-script entry point: SIGTERM is Ctrl-C from the start (a stop while the paths are read
     from stdin, or the model loads, killed it with 143 and no line)."""
     from edge.cliutil import run_app
+    from edge.entry import watch_notes_appended
 
+    watch_notes_appended(sys.argv)  # `python -m edge.cli` starts here, not at edge.entry: before Click says a word
     run_app("edge-classify", app)
 
 

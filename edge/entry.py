@@ -63,5 +63,24 @@ def _first_line(e: BaseException) -> str:
     return line or type(e).__name__
 
 
+def watch_notes_appended(argv: list[str]) -> None:
+    """Have a watch's notes log appended to from the process's first line: systemd's ``StandardError=file:`` (and
+    the shell's ``2<>``) open it without O_APPEND at offset 0, so what was said before edge.cli made standard error
+    appending (an option's error, Click's usage lines, a stop while starting) was written over the head of the log's
+    earlier notes. A regular file only; nothing where ``--watch`` is not given (a batch's ``2>`` starts its own)."""
+    if "--watch" not in argv[1:]:
+        return
+    try:
+        import fcntl
+        import os
+        import stat
+
+        if stat.S_ISREG(os.fstat(2).st_mode) and not (flags := fcntl.fcntl(2, fcntl.F_GETFL)) & os.O_APPEND:
+            fcntl.fcntl(2, fcntl.F_SETFL, flags | os.O_APPEND)
+    except (ImportError, OSError):  # closed (2>&-), or Windows
+        pass
+
+
 def edge_classify() -> None:
+    watch_notes_appended(sys.argv)
     start("edge-classify", "edge.cli", "run")

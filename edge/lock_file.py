@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from typing import IO
 
 TRIES = 5  # opens of a lock file its holders keep removing before this one gives up (OSError)
@@ -19,11 +20,25 @@ TRIES = 5  # opens of a lock file its holders keep removing before this one give
 
 def _opened(path: str) -> IO[str]:
     """``path`` opened to lock and to write its holder's name; read-only where it is another user's (flock needs no
-    write access, only the holder's name does)."""
+    write access, only the holder's name does). Never through a link put at its name in this folder every user may
+    write ("a+" followed it, and the name written replaced the file it named: the user's answers log, say), nor a
+    FIFO or other non-regular file. Raises OSError where it is none or cannot be opened."""
     try:
-        return open(path, "a+", encoding="utf-8")
+        f = open(path, "a+", encoding="utf-8", opener=_not_followed)
     except PermissionError:
-        return open(path, "r", encoding="utf-8")
+        f = open(path, "r", encoding="utf-8", opener=_not_followed)
+    try:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{path} is no regular file")
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def _not_followed(path: str, flags: int) -> int:
+    """os.open for _opened: no link followed, and a FIFO not waited on."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), 0o644)
 
 
 def names(path: str, f: IO[str]) -> bool:

@@ -36,10 +36,7 @@ def reopened(stream, path: str) -> bool:
         os.dup2(fd, out)
         if errors_too:
             os.dup2(fd, 2)
-        from edge.watch_lock import log_written_by_a_watch
-
-        log_written_by_a_watch(out, hold=True)  # the old log's lock went with it: the new one is this watch's
-        return True
+        return True  # the old log's lock went with it: standard output's caller (LogPlace) takes the new one's
     except (OSError, ValueError, AttributeError):
         return False
     finally:

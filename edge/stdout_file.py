@@ -128,8 +128,14 @@ class LogPlace:
         removed, now, last = place
         if (removed or (now is not None and now != self.start)) and reopened(self.stream, self.start):
             self.moved_said = None
-            return (f"note: standard output's file {self.start} was " + ("removed" if removed else f"moved to {now}") +
-                    f" (a rotation that creates a new log): answers go on into the new {self.start}", False)
+            moved = "removed" if removed else f"moved to {now}"
+            if not _taken_alone(self.stream):
+                return (f"warning: standard output's file {self.start} was {moved} (a rotation that creates a new log): "
+                        f"answers go on into the new {self.start}, which another edge-classify --watch appends to "
+                        "too (started on it since): this watch's answers go in among its answers (each line whole); "
+                        "give each watch its own log where that is not meant", False)
+            return (f"note: standard output's file {self.start} was {moved} (a rotation that creates a new log): "
+                    f"answers go on into the new {self.start}", False)
         if removed:
             return (f"standard output's file {self.start} was removed" + (f" (moved to {last} first)" if last and last !=
                                                                            self.start else "") +
@@ -142,6 +148,19 @@ class LogPlace:
                     f"and no empty log that this watch can write to is at its path: answers go to {now}, not to "
                     f"{self.start}, until the watch is restarted; a rotation that removes it stops the watch", False)
         return None
+
+
+def _taken_alone(stream) -> bool:
+    """Take this watch's lock on the new log a rotation made, as on the log it was started on (edge.watch_lock): the
+    old log's went with its descriptor. False where another watch holds it: one started on the new log after the
+    rotation, which was told of no other watch (this one held the old log's lock then), and this one took it up
+    without a word, so two watches answered into one log unsaid."""
+    from edge.watch_lock import log_written_by_a_watch
+
+    try:
+        return not log_written_by_a_watch(stream.fileno(), hold=True)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's capture)
+        return True
 
 
 def file_start(stream, limit: int = 1 << 16) -> bytes | None:

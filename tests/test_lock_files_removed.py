@@ -215,3 +215,16 @@ def test_two_processes_still_exclude_each_other_and_leave_no_file(tmp_path):
     third = _process(run, locks, "once")  # free again, once the first let go
     assert third.communicate(timeout=120)[0].strip() == "held"
     assert list(locks.iterdir()) == []
+
+
+def test_a_link_at_a_run_locks_name_is_not_followed(tmp_path, locks, capsys):
+    """The run lock opened its file "a+" in a folder every user may write, following a link put at its name: the
+    holder's name replaced the file the link named (the watch lock's fix, review 73, shared here)."""
+    run, victim = tmp_path / "not-yet", tmp_path / "answers.jsonl"
+    victim.write_text('{"file": "a.png"}\n')
+    machine_lock.lock_folder()
+    (locks / machine_lock.machine_lock_name(run)).symlink_to(victim)
+    with run_folder_lock(run, "cxr-train"):
+        pass
+    assert victim.read_text() == '{"file": "a.png"}\n'
+    assert "cxr-train: warning: cannot take the lock in " in capsys.readouterr().err

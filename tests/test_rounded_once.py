@@ -84,4 +84,5 @@ def test_end_text_shows_an_end_beyond_the_margin_or_off_zero():
     assert end_text(2.0024, 2.0) == "+2.002" and end_text(-2.04, 2.0) == "-2.04" and end_text(2.0, 2.0) == "+2.0"
     assert end_text(0.0046) == "+0.005" and end_text(0.0) == "+0.0" and end_text(9.478) == "+9.5"
     assert end_text(-0.00001) == "-0.00001" and end_text(-2.64e-05) == "-0.00003"  # was "-0.0000" (review 72x)
-    assert end_text(2.000000001, 2.0) == "+2.0000"  # beyond the margin by less than 4 decimals show: at most 4
+    assert end_text(2.000000001, 2.0) == "+2.000000001"  # beyond by a hair: shown beyond (4 decimals at most, up
+    # to 0.56.0, wrote "+2.0000", at the margin, beside "reaches beyond"; test_limit_digits)

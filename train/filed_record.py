@@ -157,6 +157,24 @@ def moved_place(entry: Filed, path: str, root: str | os.PathLike) -> str:
     return os.path.normpath(os.path.join(os.path.abspath(root), rel))
 
 
+def same_sheet_place(entry: Filed, path: str, sheet: str | os.PathLike) -> str:
+    """``path`` (an entry's, in its sheet's folder) at the same place in ``sheet``'s folder where the entry's sheet is
+    ``sheet`` reached by another path (its real folder recorded, the run through a link to it: current -> export);
+    else as recorded. Kept by the real path, a filing no row names lost its sheet when the export then moved
+    (current re-pointed): no other filing of that path proved it moved, and it was left in its class, exit 0."""
+    if not (entry.sheet and path) or entry.sheet == os.path.abspath(sheet):
+        return path
+    try:
+        if not os.path.samefile(entry.sheet, sheet):
+            return path
+    except OSError:
+        return path
+    rel = os.path.relpath(path, os.path.dirname(entry.sheet))
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return path
+    return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(sheet)), rel))
+
+
 def other_sheets(entry: Filed, sheet: str | os.PathLike) -> bool:
     """Whether ``entry`` was filed by another sheet than ``sheet`` that is still there (test_labels.csv beside
     train_labels.csv, filed into one OUT), or moved with this one's folder (:func:`moved_path`): its films are that

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
-                                replaced, still_filed, write_record)
+                                replaced, same_sheet_place, still_filed, write_record)
 from train.filing import Filing
 from train.rowless_filings import named_by_sheet, names_recorded, say_rowless, sheets_moved_here
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
@@ -67,13 +67,16 @@ def _spared(path: str, itself: str, sources: set[str]) -> bool:
 
 
 def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int], str],
-             by_path: dict[str, str], root: str | os.PathLike) -> str | None:
-    """The film of the sheet's a record's entry was filed from: by its path in the sheet's folder ``root`` (a film
+             by_path: dict[str, str], sheet: str | os.PathLike) -> str | None:
+    """The film of the sheet's a record's entry was filed from: by its path in ``sheet``'s folder (a film
     that is a symbolic link, re-pointed to a re-export since: its old filing leads to the old file; the same place
     in the folder moved since, train.filed_record.moved_path), its path from OUT, its absolute path, or (a hard
-    link) the inode it shares with the film."""
-    if (sheet_path := moved_path(entry, entry.sheet_path, root)) in by_path:
-        return by_path[sheet_path]
+    link) the inode it shares with the film. The sheet read through a link to its folder (current -> export) by a
+    record of its real folder, the same place is in the link's (train.filed_record.same_sheet_place)."""
+    root = Path(sheet).parent
+    for sheet_path in (moved_path(entry, entry.sheet_path, root), same_sheet_place(entry, entry.sheet_path, sheet)):
+        if sheet_path in by_path:
+            return by_path[sheet_path]
     for path in (entry.film, entry.film_path):
         if path and path in mine:
             return mine[path]
@@ -106,9 +109,11 @@ def remove_emptied(folder: str) -> None:
 
 def _renamed_from(entry: Filed, sheet: str | os.PathLike) -> bool:
     """Whether ``entry``'s sheet is gone from its path and lay in ``sheet``'s folder: renamed (or removed) there, its
-    filings no row names are said by this sheet, so recorded as this one's (moved with it later, they are known)."""
-    return bool(entry.sheet) and not os.path.lexists(entry.sheet) and (
-        os.path.dirname(entry.sheet) == os.path.dirname(os.path.abspath(sheet)))
+    filings no row names are said by this sheet, so recorded as this one's (moved with it later, they are known).
+    The folders compared with links resolved too: renamed, then read through a link to its folder (current -> export)."""
+    return bool(entry.sheet) and not os.path.lexists(entry.sheet) and any(
+        norm(os.path.dirname(entry.sheet)) == norm(os.path.dirname(os.path.abspath(sheet)))
+        for norm in (os.path.abspath, os.path.realpath))
 
 
 def _this_sheet(entry: Filed, sheet: str | os.PathLike) -> bool:
@@ -135,7 +140,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
     for rel, entry in sorted(record.items()):
         if rel in placed:
             continue  # filed there now
-        film, path = _film_of(entry, mine, by_inode, by_path, Path(sheet).parent), os.path.join(out, rel)
+        film, path = _film_of(entry, mine, by_inode, by_path, sheet), os.path.join(out, rel)
         if film is None:
             if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent, rel):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
@@ -241,6 +246,12 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
         else:
             record.pop(rel, None)
+    # This sheet's other filings kept by the path it is read by now (current -> export): kept by the real one, a
+    # filing no row names lost its sheet when the export moved, and was left in its class, exit 0.
+    for rel, old in list(record.items()):
+        if _this_sheet(old, sheet) and old.sheet != os.path.abspath(sheet):
+            record[rel] = with_fields(old, sheet=os.path.abspath(sheet),
+                                      sheet_path=same_sheet_place(old, old.sheet_path, sheet))
     root = Path(sheet).parent
     for rel, old in list(record.items()):  # a filing of a sheet proved moved here (train.rowless_filings) kept at
         if old.sheet in filing.moved_sheets and rel not in filing.unnamed:  # its place here, its own sheet's: else
