@@ -11,10 +11,12 @@ stopped. Where no lock can be taken (Windows, a read-only /tmp, a file system wi
 
 from __future__ import annotations
 
+import atexit
 import os
 import stat
 from pathlib import Path
 
+from edge.lock_file import let_go, taken
 from edge.lock_folder import lock_folder_path, made_lock_folder
 
 try:
@@ -22,8 +24,9 @@ try:
 except ImportError:  # Windows: no flock
     fcntl = None
 
-_HELD: dict = {}  # the lock files this process holds open, by path: released when it ends (a test's runs in one
-# process, each a watch in turn, are one holder)
+_HELD: dict = {}  # the lock files this process holds open, by path: released, and removed, when it ends (a test's
+# runs in one process, each a watch in turn, are one holder)
+_AT_EXIT = False  # let_go_all is registered to run at the process's end
 
 
 def _locks() -> str | None:
@@ -44,25 +47,6 @@ def _holder(f) -> str:
     return f" (process {pid})" if pid.isdigit() else ""
 
 
-def _lock_file(path: str):
-    """The lock file at ``path`` (in a folder every user may write), opened: never through a link put at its name,
-    which "a+" followed, so that the pid written below replaced the file it named (answers.jsonl of the watch's
-    user), nor a FIFO or other non-regular file. Raises OSError where it is none or cannot be opened."""
-    safe = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | safe, 0o644)
-        mode = "a+"
-    except PermissionError:  # another user's lock file: flock needs only a descriptor
-        fd, mode = os.open(path, os.O_RDONLY | safe), "r"
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is no regular file")
-        return os.fdopen(fd, mode, encoding="utf-8")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def lock_name(folder: Path) -> str:
     """The name of ``folder``'s watch lock: by its device and inode, so that any path to it (a link, ``./in/``) is one
     lock. Raises OSError where it cannot be read."""
@@ -79,26 +63,40 @@ def watched_elsewhere(folder: Path) -> str | None:
         path = os.path.join(locks, lock_name(folder))
         if path in _HELD:
             return None
-        f = _lock_file(path)
+        f, held = taken(path, fcntl)  # another user's lock file opened read-only: flock needs only a descriptor
     except OSError:
         return None
-    try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not held:
         who = _holder(f)
         f.close()
         return who
-    except OSError:
-        f.close()
-        return None
     try:
         f.truncate(0)
         f.write(str(os.getpid()))
         f.flush()
     except OSError:  # read-only: held all the same, its holder not named
         pass
+    global _AT_EXIT
+    if not _AT_EXIT:
+        _AT_EXIT = True
+        atexit.register(let_go_all, os.getpid())
     _HELD[path] = f
     return None
+
+
+def let_go_all(owner: int | None = None) -> None:
+    """Let go of this process's watch locks, each file removed (at its end: kept, one was left per folder ever
+    watched). Not in a forked child (``owner``, the pid that took them): the locks are its parent's. A killed watch
+    leaves its file, unlocked, taken by the next watch of the folder."""
+    if owner is not None and owner != os.getpid():
+        return
+    for path, f in list(_HELD.items()):
+        try:
+            let_go(path, f, fcntl)
+        except OSError:
+            pass
+        f.close()
+    _HELD.clear()
 
 
 def log_written_by_a_watch(fd: int, hold: bool) -> bool:

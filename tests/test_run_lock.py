@@ -190,7 +190,7 @@ def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
     went on without a lock, so two commands wrote one run folder at once. flock needs no write access."""
     import builtins
 
-    import train.machine_lock as machine_lock
+    import edge.lock_file as lock_file
 
     def as_another_user(path, mode="r", *args, **kwargs):
         if "a" in mode or "w" in mode:
@@ -199,7 +199,7 @@ def test_another_users_lock_file_still_locks(tmp_path, monkeypatch):
 
     run = tmp_path / "run"
     with run_folder_lock(run, "cxr-train"):
-        monkeypatch.setattr(machine_lock, "open", as_another_user, raising=False)
+        monkeypatch.setattr(lock_file, "open", as_another_user, raising=False)  # where the lock file is opened
         with pytest.raises(RunFolderBusy, match="is being written by cxr-train"):
             with run_folder_lock(run, "cxr-convert"):
                 pass
@@ -211,12 +211,13 @@ def test_a_lock_that_cannot_be_taken_is_said_not_skipped_silently(tmp_path, monk
     """Where the lock file could not be opened (a read-only /tmp, out of inodes, another user's lock folder the
     chmod failed on), the lock was skipped without a word: two cxr-convert into one run folder both ran and both
     said "report: ...". The command goes on, and says that it is unguarded."""
+    import edge.lock_file as lock_file
     import train.machine_lock as machine_lock
 
     def unopenable(path, mode="r", *args, **kwargs):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(machine_lock, "open", unopenable, raising=False)
+    monkeypatch.setattr(lock_file, "open", unopenable, raising=False)  # where the lock file is opened
     ran = []
     with run_folder_lock(tmp_path / "run", "cxr-convert"):
         ran.append(True)

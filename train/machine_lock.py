@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from edge.lock_file import let_go, taken
 from edge.lock_folder import LOCKS, made_lock_folder  # noqa: F401 - LOCKS named here by train.run_lock
 from edge.lock_folder import lock_folder_path as edge_lock_folder_path
 from edge.output import said_name
@@ -34,22 +35,18 @@ def machine_lock_name(folder: Path) -> str:
 
 @contextmanager
 def hold_machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bool]:
-    """The lock in /tmp; yields whether it is held."""
+    """The lock in /tmp; yields whether it is held. Its file is removed as it is let go (edge.lock_file: kept, one
+    was left per run folder ever written)."""
     try:
-        path = lock_folder() / machine_lock_name(folder)
-        try:
-            f = open(path, "a+", encoding="utf-8")
-        except PermissionError:  # another user's lock file: flock needs no write access, only its holder's name does
-            f = open(path, "r", encoding="utf-8")
+        path = str(lock_folder() / machine_lock_name(folder))
+        f, held = taken(path, fcntl)  # another user's lock file opened read-only: flock needs no write access
     except OSError as e:  # a read-only /tmp, out of inodes, another user's folder: the command goes on, said
         print(f"{prog}: warning: cannot take the lock in {said_name(str(lock_folder_path()))} ({e.strerror or e}): another cxr-train, cxr-convert, cxr-evaluate or cxr-compare writing {said_name(str(folder))} at "
               "the same time would not be stopped", file=sys.stderr)
         yield False
         return
     with f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not held:
             f.seek(0)
             raise busy(folder, f.read().strip(), clash) from None
         if f.writable():
@@ -60,4 +57,4 @@ def hold_machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bo
         try:
             yield True
         finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            let_go(path, f, fcntl)

@@ -1,0 +1,80 @@
+"""One lock file in the locks' folder (edge.lock_folder), taken and let go so that none is left behind: its holder
+removes it as it lets go, while it still holds it. Kept, the folder grew a file per run folder ever written and per
+folder ever watched (30,000 of them, 120 MB, on a machine that trained in temporary folders).
+
+Removing a held lock file has a known race: a taker that opened the file just before the holder removed it locks a
+file no longer in the folder, beside a third command that makes and locks a new one there, and both go on. So each
+taker, once its flock succeeds, checks that the path still names the file it locked, and opens it again where not (a
+few times: each retry means another command took and let go of this lock meanwhile). train.machine_lock (run-folder
+locks) and edge.watch_lock (watch locks) take theirs here; train.folder_lock does the same in the run folder."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from typing import IO
+
+TRIES = 5  # opens of a lock file its holders keep removing before this one gives up (OSError)
+
+
+def _opened(path: str) -> IO[str]:
+    """``path`` opened to lock and to write its holder's name; read-only where it is another user's (flock needs no
+    write access, only the holder's name does). Never through a link put at its name in this folder every user may
+    write ("a+" followed it, and the name written replaced the file it named: the user's answers log, say), nor a
+    FIFO or other non-regular file. Raises OSError where it is none or cannot be opened."""
+    try:
+        f = open(path, "a+", encoding="utf-8", opener=_not_followed)
+    except PermissionError:
+        f = open(path, "r", encoding="utf-8", opener=_not_followed)
+    try:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{path} is no regular file")
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def _not_followed(path: str, flags: int) -> int:
+    """os.open for _opened: no link followed, and a FIFO not waited on."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), 0o644)
+
+
+def names(path: str, f: IO[str]) -> bool:
+    """Whether ``path`` names the file open as ``f`` (not removed, nor made again by another command meanwhile)."""
+    try:
+        return os.path.samestat(os.fstat(f.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+def taken(path: str, fcntl) -> tuple[IO[str], bool]:
+    """The lock file at ``path`` opened and locked exclusively, and True; or, where another process holds it, opened
+    unlocked (to read its holder's name; the caller closes it), and False. Raises OSError where it cannot be opened
+    or locked (a read-only /tmp, a file system without locks), or where it was removed under each of TRIES tries."""
+    for _ in range(TRIES):
+        f = _opened(path)
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return f, False
+        except BaseException:
+            f.close()
+            raise
+        if names(path, f):
+            return f, True
+        f.close()  # its last holder removed it between this open and this lock: the one in the folder now is the lock
+    raise OSError(errno.EAGAIN, f"its lock file was removed by other commands {TRIES} times as it was taken")
+
+
+def let_go(path: str, f: IO[str], fcntl) -> None:
+    """Remove the lock file while still holding it (a taker that opened it meanwhile finds it gone once it has the lock,
+    and takes a new one), then unlock it. Where it cannot be removed (another user's file in the sticky /tmp folder)
+    it stays, unlocked, and is taken by the next holder: nothing is said."""
+    if names(path, f):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    fcntl.flock(f, fcntl.LOCK_UN)
