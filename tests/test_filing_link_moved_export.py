@@ -49,3 +49,19 @@ def test_a_renamed_sheets_removed_row_is_said_after_the_export_moved_under_the_l
     rc, said, err = file_into(link / "labels_v2.csv", out, capsys)
     assert rc == 1 and "no row of the sheet names now" in said and "Normal/p2.png" in said, said + err
     assert (out / "Normal" / "p2.png").exists()
+
+
+def test_a_sheet_that_is_a_link_to_another_folders_sheet_keeps_that_folders_filings(tmp_path, capsys):
+    """A/labels.csv a link to B/labels.csv, each folder its own films: A's run (its films other bytes than those
+    filed, so not filed) re-recorded B's filings as A's films, and a later relabel in the shared sheet took B's film
+    out as "a copy of its same bytes" that was none (review 73a). The same file by another folder is not the same
+    sheet's place: B's lines are kept as B's."""
+    a, b, out = tmp_path / "A", tmp_path / "B", tmp_path / "out"
+    export_sheet(b, SHEET)
+    export_sheet(a, "", seed=50)
+    (a / "labels.csv").unlink()
+    (a / "labels.csv").symlink_to(b / "labels.csv")
+    assert file_into(b / "labels.csv", out, capsys)[0] == 0
+    before = (out / ".filed.csv").read_text()
+    assert file_into(a / "labels.csv", out, capsys)[0] == 1  # A's films have other bytes than those filed
+    assert (out / ".filed.csv").read_text() == before

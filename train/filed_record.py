@@ -162,17 +162,22 @@ def same_sheet_place(entry: Filed, path: str, sheet: str | os.PathLike) -> str:
     ``sheet`` reached by another path (its real folder recorded, the run through a link to it: current -> export);
     else as recorded. Kept by the real path, a filing no row names lost its sheet when the export then moved
     (current re-pointed): no other filing of that path proved it moved, and it was left in its class, exit 0."""
-    if not (entry.sheet and path) or entry.sheet == os.path.abspath(sheet):
-        return path
-    try:
-        if not os.path.samefile(entry.sheet, sheet):
-            return path
-    except OSError:
+    if not (entry.sheet and path) or entry.sheet == os.path.abspath(sheet) or not same_sheet_by_folder(entry, sheet):
         return path
     rel = os.path.relpath(path, os.path.dirname(entry.sheet))
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return path
     return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(sheet)), rel))
+
+
+def same_sheet_by_folder(entry: Filed, sheet: str | os.PathLike) -> bool:
+    """Whether ``entry``'s sheet is ``sheet`` in the same folder reached by another path (current -> export): not a
+    sheet that is a link to another folder's (A/labels.csv -> B/labels.csv), whose films are A's, not those B filed."""
+    try:
+        return bool(entry.sheet) and os.path.samefile(entry.sheet, sheet) and os.path.samefile(
+            os.path.dirname(entry.sheet), os.path.dirname(os.path.abspath(sheet)))
+    except OSError:
+        return False
 
 
 def other_sheets(entry: Filed, sheet: str | os.PathLike) -> bool:

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
-                                replaced, same_sheet_place, still_filed, write_record)
+                                replaced, same_sheet_by_folder, same_sheet_place, still_filed,
+                                write_record)
 from train.filing import Filing
 from train.rowless_filings import named_by_sheet, names_recorded, say_rowless, sheets_moved_here
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
@@ -249,7 +250,7 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
     # This sheet's other filings kept by the path it is read by now (current -> export): kept by the real one, a
     # filing no row names lost its sheet when the export moved, and was left in its class, exit 0.
     for rel, old in list(record.items()):
-        if _this_sheet(old, sheet) and old.sheet != os.path.abspath(sheet):
+        if old.sheet != os.path.abspath(sheet) and same_sheet_by_folder(old, sheet):
             record[rel] = with_fields(old, sheet=os.path.abspath(sheet),
                                       sheet_path=same_sheet_place(old, old.sheet_path, sheet))
     root = Path(sheet).parent
