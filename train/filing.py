@@ -45,6 +45,7 @@ class Filing:
     left_cells: list[str] = field(default_factory=list)  # file cells of rows left out ('todo', L) whose film is not found
     unplaced: list[str] = field(default_factory=list)  # CLASS/FILM recorded from the film of one of them: left, said
     unnamed: list[str] = field(default_factory=list)  # CLASS/FILM recorded from a film of the sheet's folder no row names
+    other_label: list[str] = field(default_factory=list)  # CLASS/FILM of a film of the sheet's another sheet files there
     other_names: list[str] = field(default_factory=list)  # no record: the film itself under a name not this command's
     linked_out: dict[str, list[str]] = field(default_factory=dict)  # class folder that is a link -> films not filed
     placeholder: dict[str, int] = field(default_factory=dict)  # 'todo', 'Unknown' -> rows: a label not known yet
@@ -65,7 +66,7 @@ class Filing:
         that it always exited 1), another modality, a lateral view, a file that is no film (:meth:`on_purpose`)."""
         return (len(self.not_found) + len(self.ambiguous) + len(self.conflicting) + len(self.multi) + self.no_label
                 + len(self.kept) + len(self.clashing) + len(self.stale_left) + len(self.unsure)
-                + len(self.lost) + len(self.replaced) + len(self.unplaced) + len(self.unnamed)
+                + len(self.lost) + len(self.replaced) + len(self.unplaced) + len(self.unnamed) + len(self.other_label)
                 + len(self.other_names) + sum(map(len, self.linked_out.values()))
                 + bool(self.record_error) + bool(self.record_unread))
 
@@ -177,6 +178,10 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
                      f"{_some(filing.unnamed)}; remove each by hand, or its line in the record to keep it (a second "
                      "sheet in that folder filed them into the same OUT, by an older cxr-edge whose record says no "
                      "sheet: run that sheet once, and they are its own from then on)")
+    if filing.other_label:
+        lines.append(f"{len(filing.other_label)} film(s) of the sheet filed in another class by another sheet that "
+                     f"still names them there: {_some(filing.other_label)}; left there, so each film is now under two "
+                     "labels: give it one label in both sheets (or name it in one) and run both again")
     for folder, names in sorted(filing.linked_out.items()):
         lines.append(f"class folder {said_name(str(out / folder))} is a link to "
                      f"{said_name(os.path.realpath(out / folder))}, not a folder of {said_name(str(out))} itself: "

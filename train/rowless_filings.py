@@ -20,7 +20,7 @@ from pathlib import Path
 from edge.film_files import IMAGE_SUFFIXES
 from train.filed_record import Filed, moved_path, moved_place
 from train.filing import Filing
-from train.sheet_walk import lies_in
+from train.sheet_walk import lies_in, sheet_folders
 from train.unrecorded_films import same_bytes
 
 
@@ -72,7 +72,17 @@ def _sheet_names(sheet: str, mtime_ns: int, size: int) -> frozenset[str] | None:
     except (SheetError, OSError, ValueError):  # no file column by its default names (filed with --file-column pid,
         return frozenset(every)  # cells p001 without a suffix): every cell's name, as no column can be told
     whole = {n for n in every if os.path.splitext(n)[1] in IMAGE_SUFFIXES}
-    return frozenset(whole | cell_names([film for film, _ in filed] + cells))
+    named = cell_names([film for film, _ in filed] + cells)
+    if named and not named & _names_under(os.path.dirname(sheet)):  # its default column names no file there: it was
+        return frozenset(every)  # filed with --file-column (png: p0 beside image: scan0.dcm), as where none is found
+    return frozenset(whole | named)
+
+
+def _names_under(root: str) -> set[str]:
+    """Every file's name under ``root`` as a sheet's cell may give it: in lower case, and without an image suffix
+    (a cell 'p0' names p0.png), mask and hidden folders passed over as file_by_label passes them."""
+    names = {n.casefold() for _, files in sheet_folders(Path(root), Path(root) / ".none") for n in files}
+    return names | {stem for stem, suffix in map(os.path.splitext, names) if suffix in IMAGE_SUFFIXES}
 
 
 def _same_file(entry: Filed, path: str, copy: str = "") -> bool:

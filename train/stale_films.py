@@ -154,6 +154,9 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             continue  # else another sheet's film (its export archived away, maybe): left alone
         if _spared(path, os.path.realpath(film), sources):
             continue
+        if other_sheets(entry, sheet) and named_by_sheet(rel, entry):  # the other sheet still files it there: taken
+            filing.other_label.append(rel)  # out, each sheet's run took out the other's (exit 0, the last run's label)
+            continue
         there = still_filed(out, rel, entry)
         if there and entry.how == "copy" and not same_bytes(film, path):
             there = False  # a copy is taken out only while it holds the film's bytes
