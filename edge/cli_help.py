@@ -14,7 +14,7 @@ CLASSIFY_HELP = (
     "from standard input (one a line, or NUL-separated as find -print0 gives them). In the text output a file name "
     "holding a control character (newline, tab) or starting with a double quote is printed as a JSON "
     "string (\"scan\\n1.png\"). Exit code: 0 all classified, 1 some files failed (the rest are "
-    "still classified), 2 usage or model error, 130 interrupted, 141 standard output's reader went "
+    "still classified), 2 usage or model error, or answers that cannot be written (a full disk), 130 interrupted, 141 standard output's reader went "
     "away (| head; a --watch stops with 2 instead, and a line that says so).\n\n"
     "Each image is also checked against the layout of the training images (edge.typicality): "
     "one that looks unlike them (upside down, inverted, rotated, not a chest X-ray) gets a "

@@ -17,7 +17,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from edge.capped_repr import capped_repr
 from edge.controls import label_problem
@@ -193,7 +193,7 @@ def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | Non
             opened = os.fstat(f.fileno())  # before the read: a change while it reads gives the path another stamp
             data = f.read()
     except IsADirectoryError:
-        inside = sorted(p.name for p in Path(path).glob("*.tflite"))[:4]  # a run folder given for its model
+        inside = device_file_first(p.name for p in Path(path).glob("*.tflite"))[:4]  # a run folder given for its model
         raise ModelFileError(f"{named}: is a directory, not a model file"
                              + (f"; it holds {', '.join(map(said_name, inside))}: give one of them, e.g. {said_name(str(Path(path) / inside[0]))}"
                                 if inside else "")) from None
@@ -203,6 +203,13 @@ def _read(path: str | Path, digested: bool) -> tuple[bytes, dict[str, Any] | Non
         return (*split(data, Path(path).name), hashlib.sha256(data).hexdigest() if digested else "", opened)
     except ModelFileError as e:  # where two models are read (cxr-compare), which one
         raise ModelFileError(f"{named}: {e}") from None
+
+
+def device_file_first(names: Iterable[str]) -> list[str]:
+    """A folder's model files in name order, but the device file (model_int8.tflite) first: a cxr-convert run folder
+    sorts model_dynamic, model_fp16, model_fp32 and model_int16x8 before it, so the four named and the 'e.g.' left
+    out the one file the README tells a device to use, and offered the 500 KB float file instead."""
+    return sorted(names, key=lambda n: (n != "model_int8.tflite", n))
 
 
 def _has_metadata_remnant(data: bytes) -> bool:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from edge.answer_worth import normal_note
+from edge.answer_worth import is_normal_class, normal_note
 from edge.card import _ci, calibration_warning, chance_verdict, failed_gate
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 from edge.rule_shortfall import recorded_target
@@ -81,6 +81,21 @@ def tell_rule(m, rule: Optional[tuple[int, float]], given: bool) -> None:
         say(f"note: {cls}>={fmt_threshold(rule[1], EXACT_DIGITS)} is above 0.5: it gives {cls} less often than "
             f"the most probable class does (a film can be most probably {cls} below it), so it finds fewer "
             f"{cls} films, not more")
+    if rule is not None:
+        fewer_of_the_other(m.labels, rule)
+
+
+def fewer_of_the_other(labels: list[str], rule: tuple[int, float]) -> None:
+    """Say that a two-class model's rule below 0.5 on its normal class finds fewer films of the other class: a
+    high-sensitivity rule typed on the wrong class (Normal=0.3 for COVID=0.3) gave 'COVID' only above 0.7, and
+    nothing said that it now missed more COVID films, not fewer."""
+    if rule[1] >= 0.5 or len(labels) != 2 or not is_normal_class(labels[rule[0]]):
+        return
+    normal, other = labels[rule[0]], labels[1 - rule[0]]
+    said = fmt_threshold(rule[1], EXACT_DIGITS)
+    say(f"warning: {normal}>={said} is below 0.5 on the normal class: it gives {other} only where {other}'s "
+        f"probability is above {fmt_threshold(1 - rule[1], EXACT_DIGITS)}, so it finds fewer {other} films, not "
+        f"more; a rule that finds more {other} films is --threshold {other}=P")
 
 
 def tell_model(m, model: Path) -> None:

@@ -33,7 +33,7 @@ def test_the_watch_help_gives_the_watchs_own_spans_and_poll_counts():
 def test_the_command_help_gives_the_exit_codes_the_command_exits_with():
     text = _words(cli_help.CLASSIFY_HELP)
     assert (f"Exit code: 0 all classified, {EXIT_SOME_FAILED} some files failed (the rest are still classified), "
-            f"{EXIT_USAGE} usage or model error, {EXIT_INTERRUPTED} interrupted, {EXIT_PIPE_CLOSED} standard "
+            f"{EXIT_USAGE} usage or model error, or answers that cannot be written (a full disk), {EXIT_INTERRUPTED} interrupted, {EXIT_PIPE_CLOSED} standard "
             "output's reader went away") in text
 
 
