@@ -93,7 +93,7 @@ def fewer_of_the_other(labels: list[str], rule: tuple[int, float]) -> None:
         return
     normal, other = labels[rule[0]], labels[1 - rule[0]]
     said = fmt_threshold(rule[1], EXACT_DIGITS)
-    say(f"warning: {normal}>={said} is below 0.5 on the normal class: it gives {other} only where {other}'s "
+    say(f"note: {normal}>={said} is below 0.5 on the normal class: it gives {other} only where {other}'s "
         f"probability is above {fmt_threshold(1 - rule[1], EXACT_DIGITS)}, so it finds fewer {other} films, not "
         f"more; a rule that finds more {other} films is --threshold {other}=P")
 

@@ -13,7 +13,7 @@ import pytest
 from edge.model_notes import fewer_of_the_other
 from tests.test_edge_cli_messages import edge_classify
 
-WORDS = ("warning: Normal>=0.3 is below 0.5 on the normal class: it gives COVID only where COVID's probability is "
+WORDS = ("note: Normal>=0.3 is below 0.5 on the normal class: it gives COVID only where COVID's probability is "
          "above 0.7, so it finds fewer COVID films, not more; a rule that finds more COVID films is --threshold COVID=P")
 
 
@@ -52,6 +52,6 @@ def test_no_warning_where_the_rule_does_not_trade_the_other_class_away(capsys, l
 
 def test_the_normal_class_is_found_by_its_name_whatever_its_spelling(capsys):
     fewer_of_the_other(["no_finding", "TB"], (0, 0.25))
-    assert capsys.readouterr().err == ("edge-classify: warning: no_finding>=0.25 is below 0.5 on the normal class: it "
+    assert capsys.readouterr().err == ("edge-classify: note: no_finding>=0.25 is below 0.5 on the normal class: it "
                                        "gives TB only where TB's probability is above 0.75, so it finds fewer TB films, "
                                        "not more; a rule that finds more TB films is --threshold TB=P\n")
