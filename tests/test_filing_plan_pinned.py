@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from train.filed_record import RECORD, Filed, write_record
-from train.filing_plan import others_folders
+from train.filing_plan import folder_name, others_folders
 
 
 def _out(tmp_path):
@@ -66,3 +66,11 @@ def test_no_out_yet_no_folders(tmp_path):
     out, sheet = _out(tmp_path)
     os.rmdir(out)
     assert others_folders(out, sheet) == []
+
+
+def test_a_labels_folder_name_is_one_cxr_train_reads_as_that_class():
+    assert folder_name("Pneumonia\\Viral") == "Pneumonia_Viral"  # a Windows-spelt label: no folder of folders
+    assert folder_name("..") == "__" and folder_name("...") == "___"  # a name of dots: no way out of OUT
+    assert folder_name(".Normal") == "_Normal"  # not a hidden folder cxr-train passes over
+    assert folder_name("MANIFEST.csv") == "_MANIFEST.csv" and folder_name("readme.md") == "_readme.md"
+    assert folder_name("Masks") == "_Masks" and folder_name("COVID") == "COVID"

@@ -1,6 +1,6 @@
 """train.rowless_filings.named_by_sheet pinned case by case (mutation survivors of session 73): whether the sheet that
-recorded a filing still names its film, by its file column (rows left out too, a CT slice's, cells without a suffix), by a whole
-film name in any cell, and what a sheet that cannot be read or was edited between two calls counts as."""
+recorded a filing still names its film, by its file column (rows left out too, a CT slice's, cells without a
+suffix), by a whole film name in any cell, and what a sheet that cannot be read or was edited between two calls counts as."""
 
 from __future__ import annotations
 
