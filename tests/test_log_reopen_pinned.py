@@ -93,3 +93,41 @@ def test_in_a_sticky_folder_anyone_may_write_the_watch_users_own_file_is_taken_u
 @needs_root
 def test_only_a_folder_both_open_to_all_and_sticky_is_judged_so(tmp_path):
     assert _taken_up(tmp_path, 0o777, os.geteuid(), 65534)  # no sticky bit: no /tmp, the log's own folder
+
+
+def _with_fd2_on(path, body) -> None:
+    """Run ``body`` with descriptor 2 (standard error) writing to ``path``, then put it back."""
+    saved = os.dup(2)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.dup2(fd, 2)
+        body()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+
+
+def test_standard_error_sent_into_the_same_log_follows_it_and_one_sent_elsewhere_stays(tmp_path):
+    stream, log = _moved(tmp_path)
+    log.touch()
+
+    def both():  # `>> log 2>&1`
+        assert reopened(stream, str(tmp_path / "log.jsonl"))
+        os.write(2, b"a note\n")
+
+    with stream:
+        _with_fd2_on(tmp_path / "log.jsonl.1", both)
+    assert log.read_text() == "a note\n"
+
+    (tmp_path / "other").mkdir()
+    stream, log = _moved(tmp_path / "other")  # `>> log 2>> notes`
+    log.touch()
+
+    def apart():
+        assert reopened(stream, str(log))
+        os.write(2, b"a note\n")
+
+    with stream:
+        _with_fd2_on(tmp_path / "notes", apart)
+    assert (tmp_path / "notes").read_text() == "a note\n" and log.read_text() == ""
