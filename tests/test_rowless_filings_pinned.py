@@ -37,6 +37,7 @@ def test_the_file_column_names_it_filed_or_left_out_with_or_without_its_suffix(t
 
 
 def test_a_cell_elsewhere_names_it_only_by_its_whole_name(tmp_path):
+    (tmp_path / "p4.png").write_bytes(b"x")  # the file column names a film of the folder: it is the sheet's column
     assert not _named(tmp_path, "filename,label,patient\np4.png,Normal,p0\n")
     assert _named(tmp_path, "filename,label,patient\np4.png,Normal, p0.png \n")
 
