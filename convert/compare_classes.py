@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from convert.equivalence import end_text
+from edge.message_case import after_prefix
 
 
 def shown_difference(r: dict) -> tuple[float | None, float | None, float | None, list]:
@@ -68,7 +69,7 @@ def say_class_note(r: dict) -> None:
     balanced accuracy -3.8 points (95% CI -11.7 to +4.7)' and not that B missed 5 COVID films A caught (hunt 62,
     H27's note was in compare.md alone). One line on stderr, as the command's other notes; names as they are."""
     for line in class_note(r)[:1]:
-        print(f"cxr-compare: note: {line}", file=sys.stderr)
+        print(f"cxr-compare: note: {after_prefix(line, r.get('classes') or [])}", file=sys.stderr)
 
 
 def groups_unadjusted(n_groups: int) -> str | None:

@@ -45,10 +45,11 @@ def closing_lines(report: dict, left_out: dict, labels: list[str], site: dict | 
     from convert.figures_md import fmt_ci, headline
     from convert.set_notes import too_few_line
     from convert.source_training import training_line
+    from edge.message_case import after_prefix
 
     print(headline(report["metrics"], sep=TO, name=str))
     if few := too_few_line(report["metrics"]):  # report.md says it in bold under the headline
-        _say(f"warning: {few}")
+        _say(f"warning: {after_prefix(few, labels)}")  # report.md starts a paragraph with it
     if report.get("chance_warning"):  # and this beneath it
         _say(f"warning: {report['chance_warning']}")
     for line in report["missed_classes"]:

@@ -5,10 +5,12 @@ Kept apart from the card's sentences so that every line of it, and edge-classify
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from edge.answer_worth import percent
 from edge.figures import MAX_DIGITS, fixed
+from edge.rule_shortfall import SPECIFICITY_FLOOR
 
 
 def apart_digits(values: list, digits: int = 3) -> int:
@@ -21,18 +23,46 @@ def apart_digits(values: list, digits: int = 3) -> int:
     return d
 
 
-def _ci(v: list | None) -> str:
+def side_digits(v: Any, floor: float, digits: int = 3) -> int:
+    """The decimals, at least ``digits``, that write ``v`` on its own side of ``floor``: a rule's specificity of
+    0.4995 (500 of 1,001) written "0.500: it calls most films of the other classes COVID" read as a figure at the
+    floor that the words judge under it. cxr-convert stores such a figure with those decimals
+    (convert.card.beside_floor)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or v != v:
+        return digits
+    # judged on the decimal text as a reader rounds it (half up): 0.4995 stored is 0.49949999... in binary, which
+    # writes "0.499" at 3 decimals, a figure of 500 of 1,001 under-stated where "0.4995" is what the file holds
+    exact, d = Decimal(repr(float(v))), digits
+    while d < MAX_DIGITS and (exact.quantize(Decimal(1).scaleb(-d), ROUND_HALF_UP) < floor) != (v < floor):
+        d += 1
+    return d
+
+
+def _ci(v: list | None, digits: int = 3) -> str:
     """[value, low, high] as '0.894 (0.797 to 0.948)'; 'n/a' where a set had no such case; the value
     alone, with "no interval", where the bootstrap gave one value (an AUROC of perfectly ranked
-    films: no proof that it holds on others)."""
+    films: no proof that it holds on others). ``digits``: the fewest decimals (floor_ci's)."""
     if not v or v[0] is None:
         return "n/a"
     if v[1] is None:
-        return fixed(v[0])
+        return fixed(v[0], digits)
     if v[1] == v[2]:
-        return f"{fixed(v[0])} (no interval: every resample of the few test films gave it)"
-    d = apart_digits(v[:3])
+        return f"{fixed(v[0], digits)} (no interval: every resample of the few test films gave it)"
+    d = apart_digits(v[:3], digits)
     return f"{fixed(v[0], d)} ({fixed(v[1], d)} to {fixed(v[2], d)})"
+
+
+def floor_ci(v: list | None, floor: float) -> str:
+    """[value, low, high] as _ci writes them, the value with the decimals that keep it on its side of ``floor``
+    (side_digits): the card's and edge-classify's words on a figure judged against a floor (calls_most) and the
+    figure beside them then agree, '0.4995 (0.4685 to 0.5305): it calls most films ...', not '0.500: it calls most'."""
+    return _ci(v, side_digits(v[0], floor) if v else 3)
+
+
+def specificity_ci(v: list | None) -> str:
+    """A stored rule's [specificity, low, high] as floor_ci writes it against SPECIFICITY_FLOOR, the floor under which
+    edge.stored_rule_words.calls_most says the rule calls most films of the other classes its class."""
+    return floor_ci(v, SPECIFICITY_FLOOR)
 
 
 def balanced_ci(v: list | None, chance: float) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from edge.answer_worth import ppv_line, rule_class_alone, under_rule
-from edge.card_figures import _ci
+from edge.card_figures import _ci, specificity_ci
 from edge.card_test_split import unanswered
 from edge.decision import fmt_threshold, labelling
 from edge.rule_shortfall import recorded_target
@@ -19,7 +19,7 @@ def site_rule_line(r: dict) -> str:
     # files saved by 0.31.0 and before carry 5-fold cross-validated figures (their thresholds lay above the one saved)
     how = "expected on that site's next films" if r.get("estimate") == "next films" else "5-fold cross-validated there"
     return (f"Its rule ({labelling(r)}) was chosen on {site_films_words(str(r['films']))}; {how}: sensitivity {_ci(r['sensitivity'])}, "
-            f"specificity {_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
+            f"specificity {specificity_ci(r['specificity'])}{calls_most(r['specificity'], r['class'])}")
 
 
 def test_rule_lines(t: dict, rule: dict, decision: dict | None, labels: list[str], drawn: bool) -> list[str]:
@@ -30,7 +30,7 @@ def test_rule_lines(t: dict, rule: dict, decision: dict | None, labels: list[str
     # 0.50453), and typed back as --threshold that lost films the stored rule calls COVID
     shown = decision if decision and decision.get("class") == rule.get("class") else rule
     lines.append(f"  The device answers by its rule ({labelling(shown)}): {rule['class']} sensitivity "
-                 f"{_ci(rule['sensitivity'])}, specificity {_ci(rule['specificity'])}"
+                 f"{_ci(rule['sensitivity'])}, specificity {specificity_ci(rule['specificity'])}"
                  f"{calls_most(rule['specificity'], rule['class'])}")
     if chosen := rule.get("chosen_films"):
         lines.append(f"  Warning: {chosen[0]} of those {chosen[1]} test films {'is one' if chosen[0] == 1 else 'are ones'} "

@@ -13,6 +13,7 @@ from typing import Optional
 
 from edge.answer_worth import is_normal_class, normal_note
 from edge.card import _ci, calibration_warning, chance_verdict, failed_gate
+from edge.card_figures import specificity_ci
 from edge.decision import EXACT_DIGITS, describe, fmt_threshold
 from edge.rule_shortfall import recorded_target
 from edge.figures import counted
@@ -58,7 +59,7 @@ def _specificity(figures: dict, cls: str, others: int | None = None) -> str:
     if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], (int, float))):
         return ""
     on = f" on its {counted(others, 'film')} of other classes" if others else ""
-    return f", specificity {_ci(spec)}{on}{calls_most(spec, cls)}"
+    return f", specificity {specificity_ci(spec)}{on}{calls_most(spec, cls)}"
 
 
 def _scored(figures, decision: dict) -> bool:

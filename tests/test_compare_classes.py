@@ -42,7 +42,7 @@ def test_the_terminal_says_the_class_note_under_the_headline(capsys):
 
     say_class_note(_site(6, 3))
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and err[0].startswith("cxr-compare: note: Within a class, though: COVID sensitivity B - A "
+    assert len(err) == 1 and err[0].startswith("cxr-compare: note: within a class, though: COVID sensitivity B - A "
                                                "-15.0 points")
     assert "model A did better on these COVID films" in err[0] and err[0].endswith("not a finding.")
     say_class_note(_site(2, 2))

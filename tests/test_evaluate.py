@@ -37,7 +37,7 @@ def test_cxr_evaluate_tflite_on_a_labelled_folder_with_sources(tiny_run, tmp_pat
     m = report["metrics"]
     assert m["n"] == 32 and sum(map(sum, m["confusion_matrix"])) == 32
     # 16 films a class: too few to judge a model by, said on stderr, in bold under report.md's headline, in report.json
-    assert "cxr-evaluate: warning: Too few films to judge: 32 films scored (16 " in r.output
+    assert "cxr-evaluate: warning: too few films to judge: 32 films scored (16 " in r.output
     assert report["too_few_films"] == report["classes"]
     assert "\n\n**Too few films to judge: 32 films scored (16 " in (out / "report.md").read_text()
     lo, hi = m["macro_auroc_ci"]  # the headline on stdout gives the AUROC's interval, as report.md's does
