@@ -75,9 +75,13 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
     found = reusable(out, s, config) if stopped and not s.teacher else None
     if found is not None:
         split, notes = found
+        warnings = notes["warnings"]  # None: a record of an earlier version, which kept none
         log(f"going on from the split and inputs an earlier call prepared in {said_name(str(out))} (the same data settings and films, "
-            "so they are not searched for copies or split again, and read again only where their cache is missing; its "
-            f"warnings about them are in {PREPARED}, and will be in run.json)")
+            "so they are not searched for copies or split again, and read again only where their cache is missing"
+            + (f"; its warnings about them are in {PREPARED}, and will be in run.json)" if warnings is None else
+               "; the warnings it said about them follow, as it said them)" if warnings else ")"))
+        for line in warnings or ():  # the data phase's, said again: the first call's terminal may be gone
+            log(line)
         arrays = prepared_arrays(out, split, config, s.progress)
     else:
         split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)

@@ -20,6 +20,7 @@ from train.audit import shortcut_audit, summary_line
 from train.class_choice import as_folders, classes_option, composed_labels
 from train.class_folders import left_out_text
 from train.crop_copies import crop_and_mirror_pairs
+from train.data_warnings import heard, hearing
 from train.skipped_files import say_skipped
 from train.data import DataError, Item, Split
 from train.discovery import discover
@@ -42,13 +43,16 @@ if TYPE_CHECKING:
 
 def log(msg: str) -> None:
     print(f"cxr-train: {msg}", file=sys.stderr, flush=True)
+    heard(msg)  # a data phase's warning, kept for a stopped call run again (train.data_warnings)
 
 
 def prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:
-    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes. Each
-    DICOM header is read once for all the checks that ask (train.dicom_patients.headers_read_once)."""
-    with headers_read_once():
-        return _prepare_data(s, config)
+    """Discover, scan once, group duplicates, split; return the split, inputs per part, and notes (with the
+    warnings said on the way). Each DICOM header is read once for all the checks that ask
+    (train.dicom_patients.headers_read_once)."""
+    with headers_read_once(), hearing() as warnings:
+        split, arrays, notes = _prepare_data(s, config)
+    return split, arrays, {**notes, "warnings": warnings}  # said again by a stopped call run again (train.prepared)
 
 
 def _prepare_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dict[str, np.ndarray], dict]:

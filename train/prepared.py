@@ -4,7 +4,8 @@ Listing, decoding and searching 50,000 films for copies takes hours on a worksta
 stopped after that (Ctrl-C, a reboot, the disk full while training) left split.json and the
 cached inputs in its run folder, and the next call still read and searched every film again. The
 data phase now writes prepared.json beside them: the settings that made the split, the films as
-listed (train.film_changes.data_fingerprint) and the notes run.json takes from the data phase. A later
+listed (train.film_changes.data_fingerprint), the notes run.json takes from the data phase and the warnings it
+said (train.data_warnings: the later call says them again). A later
 call with the same data settings, on films unchanged by name, class, size and date, and the same
 split.json takes them as they are. The record goes once run.json is written.
 """
@@ -21,6 +22,7 @@ from edge.atomic import DamagedFile, read_json, write_json
 from edge.preprocess import PreprocessConfig, first_line
 from train.class_choice import same_class_setting
 from train.data import Split
+from train.data_warnings import recorded_warnings
 from train.scan import film_file
 from train.film_changes import RecordDamaged
 from train.resume import _as_recorded, _comparable, _same_folders, settings_dict
@@ -47,7 +49,8 @@ def save_prepared(out: Path, s, config: PreprocessConfig, notes: dict) -> None:
         "settings": settings_dict(s), "workdir": os.getcwd(), "preprocess": config.to_dict(),
         "split_sha256": hashlib.sha256((Path(out) / "split.json").read_bytes()).hexdigest(),
         "data_fingerprint": notes.get("data"), "data_hygiene": notes["hygiene"], "skipped_files": notes["skipped"],
-        "shortcut_audit": notes["audit"]})
+        "shortcut_audit": notes["audit"],
+        "data_warnings": notes["warnings"]})  # said again by the call that goes on (train.data_warnings)
 
 
 def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | None:
@@ -80,7 +83,8 @@ def reusable(out: Path, s, config: PreprocessConfig) -> tuple[Split, dict] | Non
         return _again(_unread(out / "split.json", e))
     done = _data_settings(_as_recorded(record, out))
     notes = {"hygiene": record["data_hygiene"], "skipped": record["skipped_files"],
-             "audit": record["shortcut_audit"], "data": record["data_fingerprint"]}
+             "audit": record["shortcut_audit"], "data": record["data_fingerprint"],
+             "warnings": record.get("data_warnings")}  # None: an earlier version's record, without them
     now = _data_settings(settings_dict(s))
     if same_class_setting(done["classes"], now["classes"], split_classes, s.data, s.out):
         now["classes"] = done["classes"]  # 'covid,normal' after 'COVID,Normal': the same folders
@@ -109,6 +113,8 @@ def _record_problem(record: dict) -> str | None:
     no guess, and a bug there (a KeyError) is said as one, not taken for a record to ignore."""
     wrong = [k for k, kind in _RECORD.items() if not isinstance(record.get(k), kind)]
     wrong += [k for k in ("shortcut_audit", "data_fingerprint") if k not in record]
+    if "data_warnings" in record and recorded_warnings(record["data_warnings"]) is None:  # absent: an earlier version's
+        wrong.append("data_warnings")
     return f"no {', '.join(wrong)} as it writes them" if wrong else None
 
 
