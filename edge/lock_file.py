@@ -10,8 +10,8 @@ locks) and edge.watch_lock (watch locks) take theirs here; train.folder_lock doe
 
 from __future__ import annotations
 
-import errno
 import os
+import re
 import stat
 from typing import IO
 
@@ -52,20 +52,25 @@ def names(path: str, f: IO[str]) -> bool:
 def taken(path: str, fcntl) -> tuple[IO[str], bool]:
     """The lock file at ``path`` opened and locked exclusively, and True; or, where another process holds it, opened
     unlocked (to read its holder's name; the caller closes it), and False. Raises OSError where it cannot be opened
-    or locked (a read-only /tmp, a file system without locks), or where it was removed under each of TRIES tries."""
+    or locked (a read-only /tmp, a file system without locks). Where it was removed under each of TRIES tries, other
+    commands are taking and letting go of it all the while: held by another, as far as this one can tell (False),
+    never gone on without it."""
     for _ in range(TRIES):
         f = _opened(path)
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return f, False
+            if names(path, f):
+                return f, False
+            f.close()  # a removed file, held a moment by another taker about to try again: its name is no holder's
+            continue
         except BaseException:
             f.close()
             raise
         if names(path, f):
             return f, True
         f.close()  # its last holder removed it between this open and this lock: the one in the folder now is the lock
-    raise OSError(errno.EAGAIN, f"its lock file was removed by other commands {TRIES} times as it was taken")
+    return _opened(path), False
 
 
 def let_go(path: str, f: IO[str], fcntl) -> None:
@@ -78,3 +83,19 @@ def let_go(path: str, f: IO[str], fcntl) -> None:
         except OSError:
             pass
     fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def living(holder: str) -> str:
+    """``holder`` as a lock file names it ('cxr-train (process 4242)'), or '' where that process is gone: a holder
+    that could not write its name (another user's file, opened read-only) left the last writer's there, and the
+    refusal named a process that had ended (review 73b)."""
+    m = re.search(r"\(process (\d+)", holder)
+    if not m:
+        return holder
+    try:
+        os.kill(int(m.group(1)), 0)
+    except ProcessLookupError:
+        return ""
+    except (OSError, OverflowError, ValueError):  # another user's process (EPERM): alive
+        pass
+    return holder

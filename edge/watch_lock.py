@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-from edge.lock_file import let_go, taken
+from edge.lock_file import let_go, living, taken
 from edge.lock_folder import lock_folder_path, made_lock_folder
 
 try:
@@ -44,7 +44,7 @@ def _holder(f) -> str:
         pid = f.read(20).strip()
     except OSError:
         return ""
-    return f" (process {pid})" if pid.isdigit() else ""
+    return living(f" (process {pid})") if pid.isdigit() else ""
 
 
 def lock_name(folder: Path) -> str:

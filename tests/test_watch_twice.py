@@ -34,10 +34,10 @@ def test_a_second_watch_of_a_folder_is_refused_before_it_answers_a_film(model_di
     # the other watch's lock, as another process holds it (flock: another open file of it conflicts in one process too)
     with open(os.path.join(watch_lock._locks(), watch_lock.lock_name(folder)), "a+") as other:
         fcntl.flock(other, fcntl.LOCK_EX)
-        other.truncate(0), other.write("4242"), other.flush()
+        other.truncate(0), other.write(str(os.getpid())), other.flush()  # a living holder's pid
         r = CliRunner().invoke(app, [str(tmp_path / "incoming" / ""), "--watch", "--json", "--model", model])
         assert r.exit_code == 2 and r.stdout == "", r.output
-        assert (f"error: {folder} is watched already by another edge-classify --watch (process 4242): a second watch "
+        assert (f"error: {folder} is watched already by another edge-classify --watch (process {os.getpid()}): a second watch "
                 "answers every film twice; stop one, or watch another folder") in r.stderr
     r = CliRunner().invoke(app, [str(folder), "--watch", "--json", "--model", model])  # the other one stopped
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 1, r.output

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from edge.lock_file import let_go, taken
+from edge.lock_file import let_go, living, taken
 from edge.lock_folder import LOCKS, made_lock_folder  # noqa: F401 - LOCKS named here by train.run_lock
 from edge.lock_folder import lock_folder_path as edge_lock_folder_path
 from edge.output import said_name
@@ -48,7 +48,7 @@ def hold_machine_lock(folder: Path, prog: str, clash: str, fcntl) -> Iterator[bo
     with f:
         if not held:
             f.seek(0)
-            raise busy(folder, f.read().strip(), clash) from None
+            raise busy(folder, living(f.read().strip()), clash) from None
         if f.writable():
             f.seek(0)
             f.truncate()
