@@ -63,7 +63,7 @@ def draw(rng: random.Random, what: str, i: int) -> tuple:
 def do(w: World, op: tuple, r: dict[str, str] | None, sheet: str | None) -> None:
     """Op ``op`` done on ``w`` (``r``: the row of its film, in ``sheet``; None where no sheet names it)."""
     what = op[0]
-    if what in hands.KINDS or what in ("pad", "reorder", "outname", "emptyclass"):
+    if what in hands.NAMES:
         hands.do(w, op, r, sheet)
     elif what == "respell" and r:
         old = r["label"]
