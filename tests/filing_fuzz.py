@@ -168,6 +168,7 @@ def apply(w: World, op: tuple) -> None:
     elif what == "mv_export":
         new = f"export{w.made}"
         os.rename(w.E, w.base / new)
+        more.hands.export_moved(w, w.export, new)
         w.export = new
         w.made += 1
     elif what == "sheet2" and "test_labels.csv" not in w.sheets:

@@ -4,7 +4,7 @@ their sequences: a label or a file cell padded with spaces (' Normal', a trailin
 the sheet re-saved by Excel with its columns reordered and a notes column added (commas, quotes and a line break in
 it), OUT moved to a path with a space or a non-ASCII name (NFC or NFD, as macOS writes it), and a class folder
 emptied by hand (its files removed, the folder kept), a cell given a Windows path (sub0\\p1.png), the sheet
-saved under another name (a space, a non-ASCII letter). The invariants are the suite's: a padded cell is the same
+saved under another name (a space, a non-ASCII letter), OUT moved into the export (which it may lie in). The invariants are the suite's: a padded cell is the same
 label or film; the columns are told by name; OUT anywhere keeps its films in step; a folder emptied by hand is
 filled again by the next run (I2).
 """
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 WIDE = int(os.environ.get("FILING_FUZZ_WIDE") or 0)  # how much more often than weight 1 they are drawn; 0: never
 KINDS = {k: n * WIDE for k, n in {"pad": 2, "reorder": 2, "outname": 1, "emptyclass": 1, "winpath": 1,
-                                   "sheetname": 1}.items()} if WIDE else {}
-NAMES = ("pad", "reorder", "outname", "emptyclass", "winpath", "sheetname")  # what :func:`do` does
+                                   "sheetname": 1, "outinside": 1}.items()} if WIDE else {}
+NAMES = ("pad", "reorder", "outname", "emptyclass", "winpath", "sheetname", "outinside")  # what :func:`do` does
 SHEET_NAMES = ("labels (1).csv", "étiquettes.csv", "labels final.CSV")
 OUT_NAMES = ("my out", "résultats", "résultats (2)", "ＯＵＴ", "x-ray films ")
 
@@ -36,6 +36,8 @@ def draw(rng: random.Random, what: str, i: int) -> tuple:
         return (what, i, rng.randrange(120), rng.random() < 0.6)
     if what == "outname":
         return (what, rng.randrange(len(OUT_NAMES)), rng.random() < 0.5)
+    if what == "outinside":
+        return (what, rng.randrange(len(OUT_NAMES)))
     if what == "sheetname":
         return (what, rng.randrange(len(SHEET_NAMES)), rng.random() < 0.5)
     return (what, rng.randrange(6)) if what == "emptyclass" else (what, i)
@@ -62,6 +64,11 @@ def do(w: World, op: tuple, r: dict[str, str] | None, sheet: str | None) -> None
         r["filename"] = w.films[int(r["id"])][0].replace("/", "\\")
     elif what == "sheetname":
         _rename_sheet(w, sorted(w.sheets)[0], unicodedata.normalize("NFD" if op[2] else "NFC", SHEET_NAMES[op[1]]))
+    elif what == "outinside" and not w.out.startswith(w.export + "/"):
+        name = f"{w.export}/{OUT_NAMES[op[1] % len(OUT_NAMES)]}"
+        if not os.path.lexists(w.base / name):
+            os.rename(w.O, w.base / name)
+            w.out = name
     elif what == "emptyclass":
         folders = class_folders(w)
         if folders:
@@ -103,3 +110,9 @@ def arrange(w: World, name: str, lines: list[list[str]]) -> list[list[str]]:
 def label_of(value: str) -> str:
     """A label cell as the command reads it (spaces round it not part of it)."""
     return value.strip()
+
+
+def export_moved(w: World, old: str, new: str) -> None:
+    """OUT inside the export moves with it."""
+    if w.out.startswith(old + "/"):
+        w.out = new + w.out[len(old):]
