@@ -8,7 +8,7 @@ directory with the sheet and --out given relative to it, the sheet run
 through a symbolic link to the export (current -> export) or by its real path, Finder's or Explorer's litter
 (.DS_Store, ._NAME, Thumbs.db) dropped into a class folder, OUT moved (beside, into a folder, back), a sheet re-saved
 by Excel (BOM, CRLF, 'sep=;', semicolons), a label made a placeholder ('todo', '?', '') and given back by the next
-step. Each op is drawn by :func:`draw` and done by :func:`do`.
+step; tests/filing_fuzz_hands.py's where FILING_FUZZ_WIDE=1. Each op is drawn by :func:`draw` and done by :func:`do`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ import random
 import shutil
 from typing import TYPE_CHECKING
 
+from tests import filing_fuzz_hands as hands
+
 if TYPE_CHECKING:
     from tests.filing_fuzz import World
 
 KINDS = {"respell": 2, "cellpath": 2, "renamefilm": 2, "duprow": 2, "userfile": 1, "rmclass": 1, "cwd": 1,
-         "via": 2, "litter": 2, "mvout": 1, "excel": 2, "placeholder": 2}
+         "via": 2, "litter": 2, "mvout": 1, "excel": 2, "placeholder": 2, **hands.KINDS}
 CWDS = (None, "base", "elsewhere", "export", "out")  # where the runs are made from, the paths given relative to it
 
 
@@ -31,6 +33,8 @@ def draw(rng: random.Random, what: str, i: int) -> tuple:
     """The op ``what`` on film ``i``, its choices drawn from ``rng``."""
     from tests.filing_fuzz import LABELS
 
+    if what in hands.KINDS:
+        return hands.draw(rng, what, i)
     if what == "respell":
         return (what, i, rng.choice(["lower", "upper", "title"]), rng.random() < 0.6)
     if what == "cellpath":
@@ -59,7 +63,9 @@ def draw(rng: random.Random, what: str, i: int) -> tuple:
 def do(w: World, op: tuple, r: dict[str, str] | None, sheet: str | None) -> None:
     """Op ``op`` done on ``w`` (``r``: the row of its film, in ``sheet``; None where no sheet names it)."""
     what = op[0]
-    if what == "respell" and r:
+    if what in hands.NAMES:
+        hands.do(w, op, r, sheet)
+    elif what == "respell" and r:
         old = r["label"]
         new = {"lower": old.lower(), "upper": old.upper(), "title": old.title()}[op[2]]
         for rows in (w.sheets.values() if op[3] else [[r]]):
@@ -197,7 +203,7 @@ def write_sheet(w: World, name: str, lines: list[list[str]]) -> None:
     with open(w.E / name, "w", newline="", encoding="utf-8-sig" if fmt != "plain" else "utf-8") as f:
         if fmt == "full":
             f.write("sep=;\r\n")
-        csv.writer(f, delimiter=sep, lineterminator=end).writerows(lines)
+        csv.writer(f, delimiter=sep, lineterminator=end).writerows(hands.arrange(w, name, lines))
 
 
 def _litter(w: World, k: int, kind: str) -> None:
