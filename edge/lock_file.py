@@ -89,7 +89,7 @@ def living(holder: str) -> str:
     """``holder`` as a lock file names it ('cxr-train (process 4242)'), or '' where that process is gone: a holder
     that could not write its name (another user's file, opened read-only) left the last writer's there, and the
     refusal named a process that had ended (review 73b)."""
-    m = re.search(r"\(process (\d+)", holder)
+    m = re.search(r"\(process (\d+)\)$", holder)  # this machine's (a folder lock's says " on HOST")
     if not m:
         return holder
     try:

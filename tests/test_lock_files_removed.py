@@ -76,9 +76,9 @@ def test_a_run_lock_file_replaced_between_open_and_lock_is_not_taken(tmp_path, l
     run = tmp_path / "not-yet"  # no folder: the machine's lock is the only one
     lock = machine_lock.lock_folder() / machine_lock.machine_lock_name(run)
     lock.write_text("cxr-train (process 1)")
-    third = _replaced_between_open_and_lock(monkeypatch, lock, "cxr-convert (process 2)")
+    third = _replaced_between_open_and_lock(monkeypatch, lock, f"cxr-convert (process {os.getpid()})")  # living
     try:
-        with pytest.raises(RunFolderBusy, match=r"is being written by cxr-convert \(process 2\)"):
+        with pytest.raises(RunFolderBusy, match=rf"is being written by cxr-convert \(process {os.getpid()}\)"):
             with run_folder_lock(run, "cxr-train"):
                 pass
     finally:
