@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from convert.ages import NOT_AN_AGE, age_band, column_key, is_age_column
+from convert.by_column_hints import instead_hint
 from convert.format_group import FILE_FORMAT, film_format, format_note
 from edge.comma_list import comma_items
 from edge.figures import counted
@@ -142,34 +143,6 @@ def by_columns(by: str | None) -> list[str]:
     return comma_items(by, "--by", "MANIFEST.csv columns or DICOM attributes", "sex,view")
 
 
-def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str) -> str:
-    """What to type instead, where a name given is a column spelt otherwise: cxr-dev's MANIFEST.csv names sources in
-    source_repo, and `--by source` (as the docs write it) was refused there with only the columns listed, though the
-    per-source table reads that very column. A DICOM attribute spelt otherwise (patientsex) is named too."""
-    by_lower = {f.lower(): f for f in [FILE_FORMAT, *DICOM_ATTRIBUTES, *fields]}  # a column wins over the others
-    hints = []
-    for c in unknown:
-        if c.lower() in by_lower:
-            meant = by_lower[c.lower()]
-            what = "column" if meant in fields else "DICOM attribute" if meant in DICOM_ATTRIBUTES else "files' format"
-            hints.append(f"{c}: the {what} is spelt {meant} (--by {meant})")
-        elif c.lower() == "source" and "source_repo" in by_lower:
-            hints.append(f"{c}: MANIFEST.csv names the films' sources in its {by_lower['source_repo']} column "
-                         f"(--by {by_lower['source_repo']})" + ("; report.md's \"Per source\" table gives each source's "
-                                                                 "figures without --by" if prog == "cxr-evaluate" else ""))
-    return f"; {'; '.join(hints)}" if hints else ""
-
-
-def _manifest_to_write(data_dir: Path, unknown: list[str], fields: list[str], files: list[str] | None) -> str:
-    """Where the folder has no MANIFEST.csv, how to write one that gives --by its column: a folder filed from a
-    sheet of labels (python -m train.file_by_label) has none, and the sheet's scanner or ward column stays behind."""
-    if fields:
-        return ""
-    example = f" (e.g. {files[0]})" if files else ""
-    return (f"; to group the films by a column of your own, write {said_name(str(Path(data_dir) / 'MANIFEST.csv'))} "
-            f"with a 'file' column, each film's path relative to the folder{example}, and a '{unknown[0]}' column")
-
-
 def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
                   prog: str = "cxr-evaluate") -> None:
     """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
@@ -184,7 +157,7 @@ def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = 
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{said_name(str(data_dir))} has no MANIFEST.csv"
         raise ValueError(f"--by {', '.join(unknown)}: not found ({have}; DICOM attributes: {', '.join(DICOM_ATTRIBUTES)}; "
                          f"{FILE_FORMAT}: each film's file format, DICOM, PNG, JPEG, ...)"
-                         + (_spelt_otherwise(unknown, fields, prog) or _manifest_to_write(data_dir, unknown, fields, files)))
+                         + instead_hint(data_dir, unknown, fields, files, prog, DICOM_ATTRIBUTES))
     listed = rows.values() if files is None else [rows.get(manifest_key(f), {}) for f in files]
     for c in (c for c in columns if c in fields):
         # counted as group_values groups them: 'Ward 3' and 'WARD 3' are one group, not two
