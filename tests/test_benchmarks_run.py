@@ -154,3 +154,10 @@ def test_old_against_new_on_a_few_real_films(script, tmp_path):
     res = _run(str(BENCH / script), "--films", str(tmp_path), "--repeat", "1")
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.startswith("4 films") and "new / old" in res.stdout and "| all films | 4 |" in res.stdout
+
+
+def test_adult_films_says_a_folder_is_no_run(tmp_path):
+    """A folder without split.json (a typo, a run not finished) ended in a FileNotFoundError traceback."""
+    res = _run(str(BENCH / "adult_films.py"), str(tmp_path / "no-run"), "--data", str(tmp_path))
+    assert res.returncode != 0 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert f"no split.json and model_int8.tflite in '{tmp_path / 'no-run'}'" in res.stderr
