@@ -25,11 +25,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.data_path import CXR_DEV  # noqa: E402
+from edge.controls import escaped  # noqa: E402
+
 CHILDREN = "lecuong1502/BTL_Machine_Learning"
 
 
 def _parts(run: Path) -> dict[str, list[dict]]:
-    return json.loads((run / "split.json").read_text())["splits"]
+    """A run's split; a folder that is no finished cxr-train run ends the benchmark with a line, not a traceback."""
+    split = run / "split.json"
+    if not split.is_file() or not (run / "model_int8.tflite").is_file():
+        sys.exit(f"no split.json and model_int8.tflite in '{escaped(str(run))}': give finished cxr-train run folders "
+                 "(trained on cxr-dev, or give --data the folder they were trained on)")
+    return json.loads(split.read_text())["splits"]
 
 
 def common_adult_test_films(runs: list[Path]) -> dict[str, str]:
@@ -64,7 +71,9 @@ def main() -> None:
         labels = model.info()["labels"]
         results = list(classify_files(model, [str(args.data / p) for p in paths]))
         if any(r.error for r in results):
-            sys.exit(f"{run}: {next(r.error for r in results if r.error)}")
+            bad = next(r for r in results if r.error)  # say which film: "no such file" alone named only the run
+            sys.exit(f"'{escaped(bad.file)}', a test film of '{escaped(str(run))}': {bad.error} "
+                     f"(its films are read under --data, '{escaped(str(args.data))}')")
         probs = np.stack([r.probabilities for r in results])
         said_covid = probs.argmax(1) == labels.index("COVID")
         sens, spec = said_covid[covid].mean(), (~said_covid[~covid]).mean()

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.film_files import IMAGE_SUFFIXES
+from edge.controls import escaped
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -21,6 +24,17 @@ def old_module(rev: str, path: str) -> types.ModuleType:
     mod = sys.modules[name] = types.ModuleType(name)
     exec(compile(src, f"{rev}:{path}", "exec"), mod.__dict__)
     return mod
+
+
+def films_under(folder: Path) -> list[Path]:
+    """The films under ``folder`` (--films), sorted; a folder with none, or no folder, ends the run with a line saying
+    so: the table of zero films was all nan, and --films 20 (a count, where a folder is asked) ran as if it measured."""
+    films = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
+    if not films:
+        what = "no films under" if folder.is_dir() else "no folder"
+        sys.exit(f"{what} '{escaped(str(folder))}': --films names a folder of films (PNG, JPEG, ...); "
+                 "left out, the benchmark reads cxr-dev (benchmarks/data_path.py)")
+    return films
 
 
 GROUPS = ("up to 256 px a side", "257 to 1024 px", "over 1024 px")  # a film's longer side, as decoded

@@ -23,8 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import edge.preprocess as new  # noqa: E402
 from benchmarks.data_path import CXR_DEV  # noqa: E402
-from benchmarks.old_code import old_module, print_ratio_table, size_group  # noqa: E402
-from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
+from benchmarks.old_code import films_under, old_module, print_ratio_table, size_group  # noqa: E402
 
 def timed(fn, path: Path, config) -> tuple[float, np.ndarray]:
     t = time.perf_counter()
@@ -40,7 +39,7 @@ def main() -> None:
     args = ap.parse_args()
     old = old_module(args.old, "edge/preprocess.py")
     config = new.PreprocessConfig()
-    films = sorted(p for p in args.films.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    films = films_under(args.films)
     rows: dict[str, list[tuple[float, float]]] = {}
     same = 0
     for path in films:

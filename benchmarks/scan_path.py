@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import train.scan as new  # noqa: E402
 from benchmarks.data_path import CXR_DEV  # noqa: E402
-from benchmarks.old_code import old_module, print_ratio_table, size_group  # noqa: E402
-from edge.film_files import IMAGE_SUFFIXES  # noqa: E402
+from benchmarks.old_code import films_under, old_module, print_ratio_table, size_group  # noqa: E402
 from edge.preprocess import PreprocessConfig, load_grayscale  # noqa: E402
 from train.data import Item  # noqa: E402
 
@@ -50,7 +49,7 @@ def main() -> None:
     args = ap.parse_args()
     old = old_module(args.old, "train/scan.py")
     config = PreprocessConfig()
-    films = sorted(p for p in args.films.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    films = films_under(args.films)
     rows: dict[str, list[tuple[float, float]]] = {}
     equal = refused = 0
     for path in films:
