@@ -54,8 +54,8 @@ def test_a_stopped_run_run_again_says_its_data_warnings_again(tmp_path, capsys, 
     # where the first call said them: before the split's line
     assert again[going_on + 1:going_on + 1 + len(first)] == first
     assert again[going_on + 1 + len(first)].startswith("cxr-train: split: ")
-    run = json.loads((s.out / "run.json").read_text())  # run.json as before: the data phase's notes, no new key
-    assert "data_warnings" not in run and "warnings" not in run
+    run = json.loads((s.out / "run.json").read_text())  # the data phase's notes, and its warnings for a student
+    assert run["data_warnings"] == [line.removeprefix("cxr-train: ") for line in first] and "warnings" not in run
     assert (run["data_hygiene"], run["shortcut_audit"]) == (record["data_hygiene"], record["shortcut_audit"])
     assert not (s.out / PREPARED).exists()
 
@@ -79,3 +79,37 @@ def test_an_earlier_records_missing_warnings_and_a_damaged_list_of_them(tmp_path
         assert reusable(s.out, s, config) is None
         err = capsys.readouterr().err
         assert f"{s.out / PREPARED} is damaged (no data_warnings as it writes them)" in err, err
+
+
+def test_the_default_recipe_stopped_in_step_2_says_the_teachers_data_warnings_again(tmp_path, capsys, monkeypatch):
+    """The default recipe stopped once its teacher was done: the teacher's prepared.json went with its run.json, and
+    the call run again, reusing the teacher, said only the few-films warnings, not the copies, the shortcut or the
+    films without a MANIFEST.csv row (review 73c). They are kept in the teacher's run.json, and said again once."""
+    import train.run
+    from train.run import run_training
+
+    s = _settings(tmp_path)
+    s = type(s)(**{**s.__dict__, "teacher_members": 2})
+    real = train.run._train
+
+    def stopped_in_step_2(ts, *a, **kw):
+        if ts.teacher:
+            raise KeyboardInterrupt  # Ctrl-C once the student begins
+        return real(ts, *a, **kw)
+
+    monkeypatch.setattr(train.run, "_train", stopped_in_step_2)
+    capsys.readouterr()
+    try:
+        run_training(s)
+    except KeyboardInterrupt:
+        pass
+    first = [line for line in capsys.readouterr().err.splitlines() if line.startswith(WARNING)]
+    assert any("file traits alone (source" in line for line in first), first
+    monkeypatch.setattr(train.run, "_train", real)
+    run_training(s)
+    again = capsys.readouterr().err.splitlines()
+    reusing = next(k for k, line in enumerate(again) if "step 1 of 2: reusing the teacher" in line)
+    kept = ["cxr-train: " + line for line in json.loads((s.out / "teacher" / "run.json").read_text())["data_warnings"]]
+    assert kept == [line for line in first if line in kept] and any("file traits alone" in line for line in kept)
+    assert again[reusing + 1:reusing + 1 + len(kept)] == kept  # each once, in the first call's words and order
+    assert [line for line in again if line in kept] == kept

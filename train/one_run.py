@@ -190,6 +190,7 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         "model_sha256": file_sha256(out / "model.keras"),  # and the model it describes (train.run_record.run_record_problem)
         "data_hygiene": notes["hygiene"],
         "shortcut_audit": notes["audit"],
+        "data_warnings": notes.get("warnings"),  # the data phase's, said again where its split is taken (a student)
         "skipped_files": notes["skipped"],
         "versions": versions(),
         "threads": threads(),  # the same weights need the same threads too (train.environment)

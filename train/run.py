@@ -10,11 +10,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from train.data import DataError, Split
+from edge.atomic import read_json
 from edge.output import said_name
 from train.film_changes import RecordDamaged
 from train.one_run import _train
 from train.prepare import data_changed, data_text, log
-from train.teacher_split import say_split_warnings, teacher_changed
+from train.teacher_split import say_teacher_warnings, teacher_changed
 from train.prepared import forget
 from train.run_edits import edited_run
 from train.run_folders import check_folders
@@ -185,7 +186,8 @@ def _teacher_and_student(s: TrainSettings, n_teacher: int) -> Path:
             "the same settings; an older cxr-train trained it without a record of its films, so whether the films in "
             f"{data_text(s)} changed since could not be compared")
         log(f"step 1 of 2: reusing the teacher in {said_name(str(teacher_dir))} (finished with {same}; delete it to train it again)")
-        say_split_warnings(Split.load(teacher_dir / "split.json"))  # step 2 takes it as its own: said here, once
+        # step 2 takes its split as its own: the teacher's data warnings said here, once
+        say_teacher_warnings(read_json(teacher_dir / "run.json"), Split.load(teacher_dir / "split.json"))
         clear_members(teacher_dir)  # what a retrain of other settings, stopped there, left: its run is not this one
         forget(teacher_dir)
     else:

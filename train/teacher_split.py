@@ -15,6 +15,7 @@ from train.class_names import same_class_key
 from train.data import DataError, Split
 from train.scan import film_file
 from train.prepare import log
+from train.data_warnings import recorded_warnings
 from train.split_notes import split_warnings
 from train.run_record import run_record_said
 from train.split_rules import older_split_rules
@@ -62,7 +63,7 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             f"{Path(split.data_dir) / gone[0]}: the student learns from the copies cached before they went, and "
             "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
     if not own:  # said when the teacher's split was drawn, on that call's stderr alone; the default recipe's step 1
-        say_split_warnings(split)
+        say_teacher_warnings(trun, split)
     if found := synthetic_unrecorded(trun, split, f"--teacher's {said_name(str(tdir / 'run.json'))}", "the student is"):
         split.notes = {**split.notes, **found[0]}  # saved as the student's split.json, and its run.json's marks
         log(found[1])
@@ -73,7 +74,7 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
                                        "seconds": trun.get("seconds"),
                                        # which teacher, once its folder holds another: its model and split
                                        "model_sha256": trun.get("model_sha256"), "split_digest": trun.get("split_digest")},
-                           "data": trun.get("data_fingerprint")}
+                           "data": trun.get("data_fingerprint"), "warnings": recorded_warnings(trun.get("data_warnings"))}
 
 
 def say_split_warnings(split: Split) -> None:
@@ -82,6 +83,18 @@ def say_split_warnings(split: Split) -> None:
     (train.prepare.split_warnings): a student of a teacher trained an hour ago is as rough on them."""
     for note in split_warnings(split.parts, split.classes, split.notes.get("few_units")):
         log(f"warning: {note}")
+
+
+def say_teacher_warnings(trun: dict, split: Split) -> None:
+    """The warnings the teacher's data phase said (its run.json's data_warnings: copies, a shortcut the archives
+    offer, films without a MANIFEST.csv row, few films in a split), said again for the student that takes its split:
+    a default run stopped in step 2 and run again said only the few-films ones, and whoever read that terminal alone
+    missed the rest (review 73c). A teacher of an earlier version, without them: the few-films warnings."""
+    said = recorded_warnings(trun.get("data_warnings"))
+    if said is None:
+        say_split_warnings(split)
+    for line in said or ():
+        log(line)
 
 
 def teacher_model(teacher: str | Path, model_sha256: str | None, out: Path):
