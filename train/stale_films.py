@@ -269,9 +269,11 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         if (place := moved_path(old, old.sheet_path, root)) != old.sheet_path:
             record[rel] = with_fields(old, sheet=os.path.abspath(sheet), sheet_path=place,
                                       film_path=moved_path(old, old.film_path, root))
-        elif old.sheet in filed_for and _renamed_from(old, sheet):  # its sheet renamed to this one: this
-            record[rel] = with_fields(old, sheet=os.path.abspath(sheet))  # one's, else its film renamed, then the
-            # export moved, left it under a sheet of no name there, in no sheet's folder, in its class, exit 0
+    # A sheet renamed to this one: each of its lines this one's, not only those no row names now. A film not found
+    # kept the old name; its row then removed and the export moved, it lay in no sheet's folder, in its class, exit 0.
+    for rel, old in list(record.items()):
+        if old.sheet in filed_for and _renamed_from(old, sheet):
+            record[rel] = with_fields(old, sheet=os.path.abspath(sheet))
     if record or os.path.lexists(os.path.join(out, RECORD)):
         try:
             write_record(out, record)
