@@ -26,11 +26,9 @@ doubles, and a film is taken for unchanged only where it was rewritten within 25
 
 from __future__ import annotations
 
-import glob
 import gzip
 import json
 import os
-import re
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -146,34 +144,6 @@ def _read_log(log: Path, answers: dict[str, Answer], shared: dict[str, str], ref
     if not records and foreign is not None:
         raise ValueError(f"--skip-answered: {log} holds no JSON answers (it starts {foreign!r}): give the log an earlier "
                          "--watch --json appended to; from this one nothing would be skipped")
-
-
-def missing_logs(logs: list[Path], own: str | None = None) -> tuple[list[Path], list[str]]:
-    """The logs that are there to read, and a warning for each that is not (but for ``own``, the path of the file
-    standard output writes to): a unit's ``--skip-answered answers.jsonl.1`` where logrotate named the copy otherwise
-    (``dateext``: answers.jsonl-20261206; ``compress`` without ``delaycompress``: answers.jsonl.1.gz) was passed
-    over without a word, named as read in the start's note, and every restart answered the whole folder again."""
-    there, warnings = [], []
-    for log in logs:
-        if log.exists() or own is not None and os.path.abspath(log) == own:
-            there.append(log)
-            continue
-        base = re.sub(r"(?:[.-]\d+)*(?:\.gz)?$", "", log.name) or log.name  # answers.jsonl of answers.jsonl.1(.gz)
-        folder = log.parent
-        try:
-            beside = sorted({p.name for pattern in (f"{glob.escape(base)}.*", f"{glob.escape(base)}-*")
-                             for p in folder.glob(pattern)} - {Path(g).name for g in logs if Path(g).parent == folder})
-        except OSError:
-            beside = []
-        if beside:
-            shown = ", ".join(str(folder / n) for n in beside[:4]) + (", ..." if len(beside) > 4 else "")
-            warnings.append(f"warning: --skip-answered {log}: no such file: its answers are not read; beside it: {shown} "
-                            "(logrotate's dateext, or compress without delaycompress, names its copies so): give the "
-                            "copy's name instead")
-        else:
-            warnings.append(f"warning: --skip-answered {log}: no such file (a first run, or not rotated yet?): its "
-                            "answers are not read")
-    return there, warnings
 
 
 def logs_named(logs: Path | list[Path]) -> str:

@@ -28,6 +28,7 @@ from edge.log_file import other_format
 from edge.notes_log import NotesPlace
 from edge.output import rule_caption, said_name, shown, writer_for
 from edge.tally import Tally
+from edge.unwritten_batch import not_written
 from edge.stdout_file import (LogPlace, appended_to, appending, file_start, not_writable, reader_gone, written_over,
                               written_to_stdout)
 from edge.text_width import shown_width
@@ -203,7 +204,9 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         map_failed = True
             counts = (str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed,
                       bool(r.header_says))
-            with written_to_stdout("edge-classify", answers=True, then=unwritten):  # flushed: a watched folder's answers must not wait
+            n = len(sent)  # the batch's answers written before this one: a failed write says how many, and the way on
+            with written_to_stdout("edge-classify", answers=True, then=unwritten if how.watch else  # flushed: a watched
+                                   lambda e: not_written(e, paths, missing, [c[0] for c in sent[:n]])):  # folder's answers must not wait
                 writer(r)
                 if not how.watch:
                     sent.append(counts)  # in the stream: a stop in the flush below leaves it there, written as the command ends

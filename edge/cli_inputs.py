@@ -26,16 +26,17 @@ def earlier_answers(logs: list[Path] | None, refuse_atypical: bool, model_sha256
     Notes on stderr: logs not read, answers of another file."""
     answered = None
     if logs is not None:
-        from edge.answered import answered_times, missing_logs
+        from edge.answered import answered_times
+        from edge.missing_logs import missing_logs
         from edge.stdout_file import name_of
 
         try:
             answered = answered_times(logs, refusals=refuse_atypical)
         except ValueError as e:
             raise fail(PROG, str(e))
-        read, warnings = missing_logs(logs, name_of(sys.stdout))
-        for warning in warnings:  # a rotated copy named otherwise: not read, and not named as read below
-            print(f"{PROG}: {warning}", file=sys.stderr)
+        read, said = missing_logs(logs, name_of(sys.stdout))
+        for line in said:  # a rotated copy named otherwise (or not made yet): not read, and not named as read below
+            print(f"{PROG}: {line}", file=sys.stderr)
         logs = read  # [] where none was there: no log is named as read
     model_id = None
     if labels is not None:  # each answer names the file that gave it

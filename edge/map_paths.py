@@ -46,12 +46,14 @@ def maps_folder(out_dir: Path, inputs: list[str], recursive: bool) -> str | None
     clash_with_inputs, or mkdir's error)."""
     from edge.cliutil import folder_problem
 
-    if problem := folder_problem(out_dir) or clash_with_inputs(out_dir, inputs, recursive):
+    if problem := folder_problem(out_dir):  # a read-only stick said so, with no way on: which folder to give instead
+        return f"{problem}: give --explain a folder that can be written (on another disk, or your home folder)"
+    if problem := clash_with_inputs(out_dir, inputs, recursive):  # says its way on
         return problem
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        return f"cannot create it ({e.strerror or e})"
+        return f"cannot create it ({e.strerror or e}): give --explain a folder that can be written"
     clear_leftovers(out_dir, (".",))  # the temporary maps of a run that was killed (none still writing)
     return None
 

@@ -249,10 +249,12 @@ def print_selftest(result: dict, as_json: bool) -> None:
     if as_json:  # a deviation that is no number (NaN: the device's or the file's probabilities) as null, not NaN
         print(json.dumps(texts(to_jsonable(result))))
         return
-    verdict = "PASSED" if result["passed"] else "FAILED"
+    # PASSED alone was read as the model being right: it says this device gives the numbers the converting machine did
+    verdict = ("PASSED: this runtime reproduces the model's stored reference outputs (a check of this device, not of "
+               "the model's accuracy: --card gives that):") if result["passed"] else "FAILED:"
     checks = result.get("checks", "decode, preprocess, classify")
     print(
-        f"selftest {verdict}: {result['cases']} reference {'images' if checks.startswith('decode') else 'inputs'} "
+        f"selftest {verdict} {result['cases']} reference {'images' if checks.startswith('decode') else 'inputs'} "
         f"({checks}) on {result['runtime']}, "
         f"max probability deviation {result['max_deviation']:.2e} (tolerance {result['tolerance']:.0e}), "
         f"same classes: {'yes' if result['same_classes'] else 'NO'}"

@@ -7,21 +7,21 @@ import os
 import stat
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from edge.cliutil import stdout_failed
 from edge.log_reopen import reopened
 
 
 @contextmanager
-def written_to_stdout(prog: str, answers: bool = False, then: str = "") -> Iterator[None]:
+def written_to_stdout(prog: str, answers: bool = False, then: str | Callable[[OSError], str] = "") -> Iterator[None]:
     """Writes to standard output inside the block that fail (but for a closed pipe: see
     :func:`one_line_errors`) end the command with :func:`stdout_failed`'s line. Where standard
     output is a file (``>> answers.jsonl``), the half line a full disk left of the block's output is cut
     off again: it would spoil the log for every reader, and glue the next run's first answer onto it. ``answers``:
     the block writes whole lines each whole in itself (an answer a line, to a log others may append to): the
     whole lines after the start are kept; else (a card, --info's JSON) the block's output is cut off whole. ``then``:
-    what the failure's line adds."""
+    what the failure's line adds, or makes it from the error when called (a batch's count of answers not written)."""
     start = file_size(sys.stdout)
     try:
         yield
@@ -31,7 +31,7 @@ def written_to_stdout(prog: str, answers: bool = False, then: str = "") -> Itera
     except OSError as e:
         if start is not None:
             _cut_back(sys.stdout, start, answers)
-        raise stdout_failed(prog, e, then) from None
+        raise stdout_failed(prog, e, then(e) if callable(then) else then) from None
 
 
 def file_size(stream) -> int | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import os
 
-from edge.answered import (Answer, Skip, already_answered, answered_times, logs_named, missing_logs, model_notes,
-                           timeless_note, unanswered_note)
+from edge.answered import (Answer, Skip, already_answered, answered_times, logs_named, model_notes, timeless_note,
+                           unanswered_note)
+from edge.missing_logs import missing_logs
 from tests.test_answered import _at, _written
 
 

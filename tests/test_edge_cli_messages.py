@@ -312,7 +312,8 @@ def test_explain_into_a_file_is_one_error_before_any_image(model, film, tmp_path
     target = blocker / "sub" if under else blocker
     p = edge_classify(film, film, "--explain", target, "--model", model)
     assert p.returncode == 2 and p.stdout == ""
-    assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {target}: {blocker} is a file"]
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {target}: {blocker} is a file: give --explain a "
+                                        "folder that can be written (on another disk, or your home folder)"]
 
 
 def test_explain_into_an_unwritable_folder_is_one_error(model, film, tmp_path):
@@ -324,7 +325,8 @@ def test_explain_into_an_unwritable_folder_is_one_error(model, film, tmp_path):
     finally:
         locked.chmod(0o755)
     assert p.returncode == 2
-    assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {locked}: {locked} is not writable"]
+    assert lines(p.stderr, "error") == [f"{PREFIX}error: --explain {locked}: {locked} is not writable: give --explain "
+                                        "a folder that can be written (on another disk, or your home folder)"]
 
 
 # ---- 6. --json/--csv: stdout stays data, the summary goes to stderr ----------------------

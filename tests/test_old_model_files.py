@@ -49,7 +49,9 @@ def test_a_file_of_cxr_edge_0_1_0_runs_its_self_test(tiny_run, tmp_path, mode):
     path.write_bytes(as_first_release((tiny_run / f"model_{mode}.tflite").read_bytes()))
     r = edge_classify("--selftest", "--model", str(path))
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("selftest PASSED: 3 reference inputs (classify only: the inputs were stored preprocessed")
+    assert r.stdout.startswith("selftest PASSED: this runtime reproduces the model's stored reference outputs (a check "
+                               "of this device, not of the model's accuracy: --card gives that): 3 reference inputs "
+                               "(classify only: the inputs were stored preprocessed")
     result = json.loads(edge_classify("--selftest", "--json", "--model", str(path)).stdout)
     assert result["passed"] and result["max_deviation"] < 1e-4 and "cxr-edge 0.1.0" in result["checks"]
     assert json.loads(edge_classify("--info", "--model", str(path)).stdout)["selftest"] is True

@@ -190,7 +190,7 @@ def test_a_rotated_copy_given_to_skip_answered_that_is_not_there_is_said_and_not
 def test_a_log_not_there_with_nothing_beside_it_is_said_to_be_missing(tmp_path):
     """A unit's first start, or a log given under a wrong name with no copy beside it: its answers are not read, and
     a watch that said nothing of it left the user believing the folder's answered films were skipped."""
-    from edge.answered import missing_logs
+    from edge.missing_logs import missing_logs
 
     log = tmp_path / "answers.jsonl"
     assert missing_logs([log]) == ([], [f"warning: --skip-answered {log}: no such file (a first run, or not rotated "
@@ -200,7 +200,7 @@ def test_a_log_not_there_with_nothing_beside_it_is_said_to_be_missing(tmp_path):
 def test_a_dated_copy_that_is_not_there_names_the_dated_copies_beside_it(tmp_path):
     """logrotate's dateext: a unit giving yesterday's answers.jsonl-20261205, where the copy kept is
     answers.jsonl-20261206, was told only 'a first run, or not rotated yet?', not the copy's name to give."""
-    from edge.answered import missing_logs
+    from edge.missing_logs import missing_logs
 
     (tmp_path / "answers.jsonl").write_text("")
     (tmp_path / "answers.jsonl-20261206").write_text("")
