@@ -205,8 +205,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             counts = (str(r.file), None if failed else m.labels[label], bool(r.atypical), mapped, map_failed,
                       bool(r.header_says))
             n = len(sent)  # the batch's answers written before this one: a failed write says how many, and the way on
-            with written_to_stdout("edge-classify", answers=True, then=unwritten if how.watch else  # flushed: a watched
-                                   lambda e: not_written(e, paths, missing, [c[0] for c in sent[:n]])):  # folder's answers must not wait
+            lost = unwritten if how.watch else lambda e: not_written(e, paths, missing, [c[0] for c in sent[:n]])
+            with written_to_stdout("edge-classify", answers=True, then=lost):  # flushed: a watched folder's answers must not wait
                 writer(r)
                 if not how.watch:
                     sent.append(counts)  # in the stream: a stop in the flush below leaves it there, written as the command ends
