@@ -55,12 +55,12 @@ def taken(path: str, fcntl) -> tuple[IO[str], bool]:
     or locked (a read-only /tmp, a file system without locks). Where it was removed under each of TRIES tries, other
     commands are taking and letting go of it all the while: held by another, as far as this one can tell (False),
     never gone on without it."""
-    for _ in range(TRIES):
+    for tried in range(1, TRIES + 1):
         f = _opened(path)
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if names(path, f):
+            if names(path, f) or tried == TRIES:
                 return f, False
             f.close()  # a removed file, held a moment by another taker about to try again: its name is no holder's
             continue
@@ -69,8 +69,11 @@ def taken(path: str, fcntl) -> tuple[IO[str], bool]:
             raise
         if names(path, f):
             return f, True
+        if tried == TRIES:  # held, but a file no longer in the folder: let go, and busy (the one there now is theirs)
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return f, False
         f.close()  # its last holder removed it between this open and this lock: the one in the folder now is the lock
-    return _opened(path), False
+    raise AssertionError("unreachable")
 
 
 def let_go(path: str, f: IO[str], fcntl) -> None:

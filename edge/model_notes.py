@@ -8,6 +8,7 @@ and a probability read as the patient's chance of disease.
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -95,7 +96,7 @@ def fewer_of_the_other(labels: list[str], rule: tuple[int, float]) -> None:
     normal, other = labels[rule[0]], labels[1 - rule[0]]
     said = fmt_threshold(rule[1], EXACT_DIGITS)
     say(f"note: {normal}>={said} is below 0.5 on the normal class: it gives {other} only where {other}'s "
-        f"probability is above {fmt_threshold(1 - rule[1], EXACT_DIGITS)}, so it finds fewer {other} films, not "
+        f"probability is above {Decimal(1) - Decimal(said)}, so it finds fewer {other} films, not "
         f"more; a rule that finds more {other} films is --threshold {other}=P")
 
 

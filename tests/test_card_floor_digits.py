@@ -61,3 +61,16 @@ def test_any_floor_keeps_its_figure_on_its_side():
     assert floor_ci([0.2495, 0.1, 0.4], 0.25) == "0.2495 (0.1000 to 0.4000)"
     assert floor_ci([0.2504, 0.1, 0.4], 0.25) == "0.250 (0.100 to 0.400)"  # at or over the floor: 3 decimals hold it
     assert side_digits(0.7, 0.75) == 3 and side_digits("n/a", 0.5) == 3  # a damaged file's text: no decimals to add
+
+
+def test_report_md_writes_a_rule_specificity_a_hair_under_the_floor_under_it():
+    """cxr-convert's report.md wrote 500 of 1,001 as "specificity 50.0 (46.8–53.0)%: it calls most films of the other
+    classes COVID", the card's 0.500 defect in percent (review 73c)."""
+    from convert.stored_rule_sections import device_answers_line
+
+    test = {"sensitivity": .9, "sensitivity_ci": (.8, .95), "specificity": 500 / 1001, "specificity_ci": (.468, .53)}
+    line = device_answers_line({"int8": {"decision": {"class": "COVID", "threshold": 0.3, "test": test}, "n": 1100}})[0]
+    assert "specificity 49.95 (46.80–53.00)%: it calls most films of the other classes COVID" in line
+    test = {**test, "specificity": 0.81, "specificity_ci": (.7, .9)}
+    line = device_answers_line({"int8": {"decision": {"class": "COVID", "threshold": 0.3, "test": test}, "n": 1100}})[0]
+    assert "specificity 81.0 (70.0–90.0)%." in line  # as before, away from the floor

@@ -55,3 +55,15 @@ def test_the_normal_class_is_found_by_its_name_whatever_its_spelling(capsys):
     assert capsys.readouterr().err == ("edge-classify: note: no_finding>=0.25 is below 0.5 on the normal class: it "
                                        "gives TB only where TB's probability is above 0.75, so it finds fewer TB films, "
                                        "not more; a rule that finds more TB films is --threshold TB=P\n")
+
+
+def test_a_stored_float32_rules_other_side_is_written_in_its_digits(capsys):
+    """1 - t of a float32 threshold is no float32: it was written with 16 digits ("above 0.7812426388263702"); now
+    from the threshold's own printed digits (review 73c)."""
+    import numpy as np
+
+    from edge.model_notes import fewer_of_the_other
+
+    fewer_of_the_other(["COVID", "Normal"], (1, float(np.float32(0.21875736))))
+    assert "Normal>=0.218757361 is below 0.5" in (err := capsys.readouterr().err)
+    assert "COVID's probability is above 0.781242639, so" in err
