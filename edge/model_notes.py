@@ -20,7 +20,7 @@ from edge.rule_shortfall import recorded_target
 from edge.figures import counted
 from edge.input_check_words import flagged_share, no_input_check_why, own_flags_words
 from edge.stored_rule_words import calls_most, chosen_on_words
-from edge.synthetic_words import synthetic_words
+from edge.synthetic_words import drawn_only, synthetic_words
 
 
 def say(line: str) -> None:
@@ -129,12 +129,16 @@ def tell_model(m, model: Path) -> None:
             + " (edge-classify --card gives its figures)")
     if sharp := calibration_warning(m.meta):  # the demo model's 1.0000 for any film, said nowhere (hunt 58, M1)
         say(f"warning: {named}: {sharp}")
-    # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID.
-    say("note: research software, not a medical device; a probability is the model's score, "
-        + ("uncalibrated: " if foreign else "calibrated on films whose mix of classes is not your clinic's: ")
-        + "not this patient's chance of disease"
-        + ("" if foreign else " (edge-classify --card says what the model scored, and at which prevalence)")
-        + normal_note(m.labels))
+    # Once a run, beside the answers: "COVID 0.93" reads as a 93% chance that this patient has COVID. A model of
+    # drawings alone was calibrated on drawings, and its card gives no prevalence (a clinic's means nothing for
+    # them): the note promised both, of films (review 73, clinician)
+    drawn = not foreign and drawn_only(m.meta)
+    calibrated = ("uncalibrated: " if foreign else "calibrated on cxr-synth's drawings, not on films: " if drawn
+                  else "calibrated on films whose mix of classes is not your clinic's: ")
+    card = ("" if foreign else " (edge-classify --card says what the model scored on drawings)" if drawn
+            else " (edge-classify --card says what the model scored, and at which prevalence)")
+    say("note: research software, not a medical device; a probability is the model's score, " + calibrated
+        + "not this patient's chance of disease" + card + normal_note(m.labels))
 
 
 def flagged_too(meta: dict) -> str:
