@@ -1,6 +1,6 @@
 """convert.gate.change_text pinned case by case (mutation survivors GT5, GT11 of session 73): a drop at its limit by
-float noise ((0.90 - 0.88) * 100 is 2.0000000000000018) is no drop over it, and a drop within its limit by a hair keeps the
-decimals that show it within, past three."""
+float noise ((0.90 - 0.88) * 100 is 2.0000000000000018) is no drop over it, and a drop within its limit by a hair
+keeps the decimals that show it within, past three."""
 
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ from edge.message_case import after_prefix
     ("However, few films", "however, few films"), ("Note: COVID", "note: COVID"), ("Too; few", "too; few"),
     ("Model\u2019s rule", "model\u2019s rule"), ("Model's rule", "model's rule"),
     ("Patient's.csv names", "Patient's.csv names"),
-    ("Normal's sensitivity fell", "Normal's sensitivity fell"), ("Normal\u2019s sensitivity", "Normal\u2019s sensitivity"),
+    ("Normal's sensitivity fell", "Normal's sensitivity fell"),
+    ("Normal\u2019s sensitivity", "Normal\u2019s sensitivity"),
     ("Wilson\u2019s interval", "Wilson\u2019s interval"), ("B\u2019s classes", "B\u2019s classes"),
     ("Crohn's films", "Crohn's films"), ("A", "a")])
 def test_the_first_word_as_a_reader_reads_it(text, said):
