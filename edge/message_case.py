@@ -14,6 +14,7 @@ from collections.abc import Iterable
 PROPER = frozenset({"Wilson", "Kaggle", "Pillow", "Keras", "Python", "Raspberry", "Linux", "Windows", "Markdown"})
 
 _FIRST = re.compile(r"[^\s:;,()]+")
+_APOSTROPHE = re.compile("['\u2019]")
 
 
 def after_prefix(text: str, names: Iterable[str] = ()) -> str:
@@ -21,9 +22,11 @@ def after_prefix(text: str, names: Iterable[str] = ()) -> str:
     ('Too', 'Within'); a name is kept: a class (``names``), an acronym, a file name, model B's, one of PROPER."""
     first = _FIRST.match(text)
     word = first.group(0) if first else ""
-    if len(word.split("'")[0]) == 1 and "'" in word:  # B's classes: model B, a name
+    stem = _APOSTROPHE.split(word)[0]  # the word before its 's, typed (') or typeset (\u2019) alike
+    if len(stem) == 1 and stem != word:  # B's classes: model B, a name
         return text
-    if not re.fullmatch(r"[A-Z][a-z]*", word.split("'")[0].split("\u2019")[0]) or "." in word \
-            or word in set(names) or word.split("'")[0] in PROPER:
+    named = set(names)
+    if not re.fullmatch(r"[A-Z][a-z]*", stem) or "." in word or word in named or stem in named \
+            or stem in PROPER:  # Normal's sensitivity, Wilson\u2019s interval: a class's, a name's
         return text
     return text[0].lower() + text[1:]
