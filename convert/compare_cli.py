@@ -72,7 +72,7 @@ def compare(
 
         from convert import compare as cmp
         from convert.group_values import by_columns
-        from convert.site_folders import left_out_films, site_items
+        from convert.site_folders import left_out_films, not_used, site_items
         from convert.evaluate import model_for
         from convert.report import DISCLAIMER
         from convert.report_text import align_tables
@@ -213,7 +213,7 @@ def compare(
             print(f"cxr-compare: warning: {line}", file=sys.stderr)
         r.update(model_a=str(model_a), model_b=str(model_b), data_dir=str(data_dir), class_folders=matched,
                  absolute_paths=absolute_paths(model_a=model_a, model_b=model_b, data_dir=data_dir),
-                 left_out_films=left_out_films(data_dir, matched),
+                 left_out_films=left_out_films(data_dir, matched), not_used=not_used(data_dir, matched) or None,
                  equivalence=equivalence(r["per_class"], *margin_of(info_a, info_b), r["classes"]),  # every class within the margin, or not shown
                  same_model=same_model, labelling_a=labelling[0], labelling_b=labelling[1], rule_warnings=optimistic, data_warnings=data_warnings, synthetic=synthetic,
                  rule_a=_rule_json(info_a, rules[0]), rule_b=_rule_json(info_b, rules[1]),

@@ -95,7 +95,7 @@ def film_notes(r: dict) -> list[str]:
     or validated on, and copies within the set, each of which changes what the figures mean."""
     md = [skipped_line(r["skipped_files"], where="compare.json"), ""] if r.get("skipped_files") else []
     if renamed := renamed_line(r.get("class_folders") or {}, r.get("left_out_films"), r.get("classes"),
-                               answered=bool(r.get("left_out_answers")), models=2):
+                               answered=bool(r.get("left_out_answers")), models=2, not_used=r.get("not_used")):
         md += [renamed, ""]
     if "seen_in_training" in r:
         md += [seen_line(r["seen_in_training"], 2, seen_elsewhere((r.get("left_out_answers") or {}).get("A") or {}),

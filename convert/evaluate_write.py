@@ -23,7 +23,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     from convert.frame_films import frames_record
     from convert.provenance import scoring_provenance
     from convert.seen_lists import split_gone
-    from convert.site_folders import left_out_films
+    from convert.site_folders import left_out_films, not_used
 
     info = m.info
     from convert.foreign_model import foreign_record
@@ -31,6 +31,7 @@ def report_notes(s: Settings, m: Loaded, f: Films, a: Answers) -> dict:
     return {"model": str(s.model), "model_kind": info["kind"], "model_about": info.get("about"), "data_dir": str(s.data_dir),
             "foreign_model": foreign_record(info),  # what its figures lack (--labels: no cxr-edge metadata)
             "class_folders": f.matched, "left_out_films": left_out_films(s.data_dir, f.matched),
+            "not_used": not_used(s.data_dir, f.matched) or None,  # masks/ folders too, in cxr-train's words
             "left_out_answers": a.left_out,
             "seen_in_training": f.seen_note, "study_design": f.design,
             "split_gone": [s.model.name] if split_gone(s.model) else [],  # why it could not be checked (seen_line)

@@ -165,7 +165,7 @@ def evaluation_report(out_dir: Path, title: str, y: np.ndarray, probs: np.ndarra
         md += [f"Where {whose} missed films went: "
                + "; ".join(md_names(line, classes) for line in report["misses"]) + ".", ""]
     if renamed := renamed_line((extra or {}).get("class_folders", {}), (extra or {}).get("left_out_films"), classes,
-                               bool((extra or {}).get("left_out_answers"))):
+                               bool((extra or {}).get("left_out_answers")), not_used=(extra or {}).get("not_used")):
         md += [renamed, ""]
     if "seen_in_training" in (extra or {}):
         md += [seen_line(extra["seen_in_training"], elsewhere=seen_elsewhere(extra.get("left_out_answers") or {}),

@@ -22,14 +22,17 @@ def skipped_line(skipped: list[dict], shown: int = 3, where: str = "report.json"
 
 
 def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None = None,
-                 labels: list[str] | None = None, answered: bool = False, models: int = 1) -> str | None:
+                 labels: list[str] | None = None, answered: bool = False, models: int = 1,
+                 not_used: str | None = None) -> str | None:
     """How cxr-evaluate matched the site's folder names to the model's labels, where any differ;
     with ``left_out`` (convert.site_folders.left_out_films), how many films were not scored, and
     that a model names every film as one of its ``labels``: in use such films get one of them
-    (``answered``: the report's section "Classes left out" shows which; ``models``: how many are compared)."""
+    (``answered``: the report's section "Classes left out" shows which; ``models``: how many are compared).
+    ``not_used`` (convert.site_folders.not_used: masks/ folders too) ends it, in cxr-train's words."""
     renamed = {f: c for f, c in class_folders.items() if f != c}
+    said = f"{md_cell(not_used[0].upper() + not_used[1:])}." if not_used else ""
     if not renamed:
-        return None
+        return said or None
     left_out = left_out or {}
 
     def films(f: str) -> str:
@@ -43,7 +46,7 @@ def renamed_line(class_folders: dict[str, str], left_out: dict[str, int] | None 
         line += (f" {'This model calls' if models == 1 else 'Each model calls'} every film {answers}: in use, films of the classes left out here get one of "
                  "those answers all the same (" + ("the section \"Classes left out\" shows which" if answered else
                                                    "edge-classify on their folder shows which") + ").")
-    return line
+    return f"{line} {said}" if said else line
 
 
 def split_copies(groups: list[list[int]], files: list[str],

@@ -17,7 +17,7 @@ from edge.film_files import is_image_file
 from edge.figures import counted
 from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.class_folders import class_folder_names, mask_folder_names
+from train.class_folders import class_folder_names, mask_folder_names, not_used_text
 from train.data import DataError, Item
 from train.discovery import discover
 from train.folder_level import data_folder_below
@@ -68,6 +68,15 @@ def left_out_films(data_dir: Path, class_folders: dict[str, str]) -> dict[str, i
     return {f: sum(i.label == f for i in items) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)}
 
 
+def not_used(data_dir: Path, class_folders: dict[str, str]) -> str:
+    """'not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (left out with --class-map)' or '':
+    what of the site's folder was not scored and why, in cxr-train's words (train.class_folders.not_used_text), so
+    that a Kaggle set's masks/ are said by cxr-evaluate and cxr-compare as cxr-train says them (report.json's and
+    compare.json's not_used)."""
+    left = [said_name(f) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)]
+    return not_used_text(Path(data_dir), left, "left out with --class-map")
+
+
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
                quiet: bool = False, warnings: list[str] | None = None,
                by: list[str] | None = None) -> tuple[list[Item], dict[str, str]]:
@@ -99,9 +108,10 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
                             f"not the model's labels); {sheet}") from None  # would score every film as one class
         raise DataError(str(e)) from None
     for folder, label in matched.items():
-        if folder != label and not quiet:
-            print(f"{prog}: folder {said_name(folder)}: " + ("left out" if label == LEAVE_OUT else f"scored as {label}"),
-                  file=sys.stderr)
+        if folder != label and label != LEAVE_OUT and not quiet:  # those left out: in the note below
+            print(f"{prog}: folder {said_name(folder)}: scored as {label}", file=sys.stderr)
+    if said := not_used(data_dir, matched):  # what cxr-train would say it passed over, in its words
+        print(f"{prog}: note: {said}", file=sys.stderr)
     kept = [f for f in folders if matched[f] != LEAVE_OUT]
     if not kept:
         raise DataError(f"no class folder of {said_name(str(data_dir))} is left to score")

@@ -187,11 +187,18 @@ def left_out_text(data_dir: Path, classes: list[str], out: Path | None = None) -
     """'; not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (not in --classes)'
     or '': what the discovery line should say was passed over, so that a count lower than the
     user expects has its reason beside it."""
-    unused = sorted(set(class_folder_names(data_dir, out)) - set(classes))
+    text = not_used_text(data_dir, sorted(set(class_folder_names(data_dir, out)) - set(classes)), "not in --classes", out)
+    return f"; {text}" if text else ""
+
+
+def not_used_text(data_dir: Path, unused: list[str], why: str, out: Path | None = None) -> str:
+    """'not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (WHY)' or '': the words cxr-train,
+    cxr-evaluate and cxr-compare all say for what a data folder holds that they pass over (``unused``: the class
+    folders left out, ``why`` in the command's own terms), so that a user sees the same line whichever scored it."""
     masks = mask_folder_names(data_dir, out)
     parts = ([masks_text(masks)] if masks else []) + \
-            ([f"class folder{'s' if len(unused) > 1 else ''} {', '.join(unused)} (not in --classes)"] if unused else [])
-    return f"; not used: {', '.join(parts)}" if parts else ""
+            ([f"class folder{'s' if len(unused) > 1 else ''} {', '.join(unused)} ({why})"] if unused else [])
+    return f"not used: {', '.join(parts)}" if parts else ""
 
 
 def mask_folder_names(data_dir: Path, out: Path | None = None) -> list[str]:
