@@ -109,10 +109,19 @@ def normal_note(labels: list[str]) -> str:
     if not normal and len(labels) >= 2:
         answers = " or ".join(labels) if len(labels) < 3 else f"one of {', '.join(labels[:-1])} or {labels[-1]}"
         return f"; this model has no normal class: every film, a healthy one too, gets {answers}"
-    if len(normal) != 1 or len(labels) < 2:
+    meaning = normal_meaning(labels)
+    return f"; {meaning}" if meaning else ""
+
+
+def normal_meaning(labels: list[str], label: int | None = None) -> str:
+    """"'Normal' means only 'not COVID', never 'no disease'" for a model of one normal class among others, else '';
+    with ``label`` (an answer's class), '' unless the answer is that class: an evidence map captioned 'Normal 0.46'
+    travels alone, without the stderr note (normal_note) that says so."""
+    normal = [c for c in labels if is_normal_class(c)]
+    if len(normal) != 1 or len(labels) < 2 or (label is not None and labels[label] != normal[0]):
         return ""
     others = ", ".join(c for c in labels if c != normal[0])
-    return f"; '{normal[0]}' means only 'not {others}', never 'no disease'"
+    return f"'{normal[0]}' means only 'not {others}', never 'no disease'"
 
 
 def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'", name: str = "",

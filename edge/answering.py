@@ -74,7 +74,8 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         _shared_log(how.watch)  # before a header is written, and before a watch waits for films
         if how.fmt == "csv" and had:
             try:
-                layout = csv_layout(start, m.labels, how.explain is not None, how.watch, model_named(m, digest))
+                layout = csv_layout(start, m.labels, how.explain is not None, how.watch, model_named(m, digest),
+                                    bool(m.meta.get("synthetic_data")))
             except ValueError as e:
                 raise fail("edge-classify", str(e))
             if layout.note:
@@ -82,7 +83,7 @@ def _writer(m, how: Answering, paths: list[Path], written: Optional[Callable] = 
         return writer_for(m.labels, how.top_k, how.fmt, width, how.rule, how.explain is not None, stamped=how.watch,
                           header=layout.header, written=written, model_sha256=digest, model=model_path(m),
                           synthetic=bool(m.meta.get("synthetic_data")), header_says=layout.header_says,
-                          model_column=layout.model)
+                          model_column=layout.model, synthetic_column=layout.synthetic)
 
 
 def _shared_log(watch: bool) -> None:
@@ -213,7 +214,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
             for t in (total, recent):  # counted once written: a reader gone got no answer for this film
                 t.add(*counts)
             if how.watch and how.tally_every and recent.images >= how.tally_every:
-                print(f"edge-classify: last {recent.line(m.labels)}", file=sys.stderr, flush=True)
+                print(f"edge-classify: last {recent.line(m.labels, how.rule)}", file=sys.stderr, flush=True)
                 recent = Tally()
                 flag_words.again()  # a journal read from its tail finds the words beside the line that counts them
 
@@ -286,12 +287,12 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
 
             for c in sent[total.images:]:  # written, and stopped before it was counted (a slow reader's flush)
                 total.add(*c)
-            raise batch_stopped(total.line(m.labels), None if how.explain is None else
+            raise batch_stopped(total.line(m.labels, how.rule), None if how.explain is None else
                                 f"{counted(total.maps, 'map')} of where the model found its evidence in {how.explain}",
                                 total.images, paths, missing, [c[0] for c in sent]) from None
     if total.images > 1 or how.watch:  # a folder's tally, for people; on stderr, so --json/--csv stdout stays data
         skipped = watcher.skipped_all if watcher is not None else 0  # --skip-answered's: not in the files counted
-        say(f"summary: {total.line(m.labels)}" + (f"; {counted(skipped, 'film')} skipped (answered before, "
+        say(f"summary: {total.line(m.labels, how.rule)}" + (f"; {counted(skipped, 'film')} skipped (answered before, "
                                                    "--skip-answered)" if skipped else ""))
     if how.explain is not None:
         say(f"{counted(total.maps, 'map')} of where the model found its evidence in {how.explain}")

@@ -43,7 +43,7 @@ def main(
                                                      "atypical (1/0, empty: not checked), error, with --explain map, evidence_at_border "
                                                      "and map_error, and rule (e.g. COVID>=0.3 where a threshold rule is in force, for "
                                                      "every label it decided, else empty), then with --watch time, then header_says (why a DICOM film's header flagged it, "
-                                                     "else empty); one label a row: -k is ignored. Last, model_sha256: the model file's (--info's file_sha256)."),
+                                                     "else empty); one label a row: -k is ignored. Then model_sha256: the model file's (--info's file_sha256); last, synthetic: true where the model was trained on SYNTHETIC images, else empty."),
     top_k: int = typer.Option(1, "--top-k", "-k", min=1, help="Print K classes per image: the label, then the K-1 most "
                                                              "probable other classes (without a threshold rule, the K "
                                                              "most probable); K above the model's classes: all of them."),

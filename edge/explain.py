@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
+from edge.answer_worth import normal_meaning
 from edge.caption import FOOTER, FOOTER_GREY, FOOTER_WARN, LINE_PX, caption_lines, draw_caption, footer
 from edge.decision import for_json
 from edge.evidence_paint import DARK, LIGHT, OUTLINE_LEVEL, outline, painted, strength
@@ -255,11 +256,13 @@ def explain_file(model: EdgeModel, image: np.ndarray, label: int, probability: f
         raise ValueError("the model gave no finite output, NaN or infinity, with a square of the film covered")
     stem = map_stem(Path(path).name)
     mark = synthetic_mark(model.meta)  # a demo model's map of a real film said nothing of its drawings (hunt 58, H1)
+    # 'Normal 0.46' alone read as 'no disease' where the model means only 'not COVID' (review 73, clinician)
+    meaning = f"{said}\n" if (said := normal_meaning(model.labels, label)) else ""
 
     def draw(tmp: Path, first: bool) -> None:
         # a map renamed -2, -3 (the same name in two folders) names its film by the path given, not the name alone
         shown = Path(path).name if first else str(path)
-        caption = (f"{shown}: {model.labels[label]} {exact_text(probability, 2)}{rule}\n"
+        caption = (f"{shown}: {model.labels[label]} {exact_text(probability, 2)}{rule}\n{meaning}"
                    f"{evidence_text(found, model.labels[label])}{flagged_caption(atypical)}")
         info = PngInfo()  # the same words as text a viewer or a script reads without looking at the picture
         info.add_itxt("Model", as_text(model.path.name))  # a name's undecodable bytes as \xNN: PNG text is UTF-8

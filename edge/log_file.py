@@ -59,7 +59,8 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     given = next((line for line in lines if line.startswith("file,label,probability,")), None)
     if given is None:
         # a header written after rows would be read as one of them: rows of this run's columns, or of an older
-        # release's (0.53.0 and earlier: no model_sha256; 0.44.0 and earlier: no header_says either)
+        # release's (0.57.0 and earlier: no synthetic; 0.53.0 and earlier: no model_sha256
+        # either; 0.44.0 and earlier: no header_says either)
         if put_back := next((h for h in (header, *(o for o, _ in _older(header))) if _rows_of(lines, h)), None):
             raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
                              "rotation under an older release?): a header written after them would have every CSV "
@@ -72,12 +73,12 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
                 f"{header.strip()}: rows under another header would be read into the wrong columns; write to a new file")
 
 
-def older_columns(start: bytes | None, header: str) -> tuple[bool, bool] | None:
+def older_columns(start: bytes | None, header: str) -> tuple[bool, bool, bool] | None:
     """Where a file's CSV header is this run's header less its newest last columns, as an earlier release began the
-    log: (whether it has header_says, added after 0.44.0; whether it has model_sha256, added after 0.53.0); None
-    where it is not. A restarted watch goes on appending to such a log in its own columns: refused, a unit with
-    Restart=on-failure failed at every restart after an upgrade until its log was moved, and rows of two layouts
-    under one header are read into the wrong columns."""
+    log: (whether it has header_says, added after 0.44.0; model_sha256, added after 0.53.0; synthetic, added after
+    0.57.0); None where it is not. A restarted watch goes on appending to such a log in its own columns: refused, a
+    unit with Restart=on-failure failed at every restart after an upgrade until its log was moved, and rows of two
+    layouts under one header are read into the wrong columns."""
     given = None if start is None else next((line for line in _lines(start) if line.startswith("file,label,probability,")), None)
     if given is None:
         return None
@@ -87,13 +88,27 @@ def older_columns(start: bytes | None, header: str) -> tuple[bool, bool] | None:
     return None
 
 
-def _older(header: str) -> list[tuple[str, tuple[bool, bool]]]:
-    """This header row as earlier releases wrote it, each with its (header_says, model_sha256) columns: 0.53.0's
-    without model_sha256, then 0.44.0's without header_says too; none where this one has neither."""
+# the last columns, newest last, each added at the end by a release: a log an older one began lacks a tail of them
+_ADDED = ("header_says", "model_sha256", "synthetic")
+
+
+def _older(header: str) -> list[tuple[str, tuple[bool, bool, bool]]]:
+    """This header row as earlier releases wrote it, each with its (header_says, model_sha256, synthetic) columns:
+    0.57.0's without synthetic, then 0.53.0's without model_sha256 too, then 0.44.0's without header_says too; none
+    where this one has none of them."""
     row, found = header.rstrip("\n"), []
-    if row.endswith(",model_sha256"):
-        row = row.removesuffix(",model_sha256")
-        found.append((row, (row.endswith(",header_says"), False)))
-    if row.endswith(",header_says"):
-        found.append((row.removesuffix(",header_says"), (False, False)))
+    for column in reversed(_ADDED):
+        if row.endswith("," + column):
+            row = row.removesuffix("," + column)
+            found.append((row, _kept(row)))
     return found
+
+
+def _kept(row: str) -> tuple[bool, bool, bool]:
+    """Which of the last columns (_ADDED) a header row ends in."""
+    present = set()
+    for column in reversed(_ADDED):
+        if row.endswith("," + column):
+            present.add(column)
+            row = row.removesuffix("," + column)
+    return tuple(c in present for c in _ADDED)  # type: ignore[return-value]

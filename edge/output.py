@@ -100,28 +100,31 @@ def _now() -> str:
 
 
 def csv_columns(labels: list[str], explained: bool = False, stamped: bool = False, header_says: bool = True,
-                model: bool = True) -> list[str]:
+                model: bool = True, synthetic: bool = True) -> list[str]:
     """The CSV's header row. Columns are only ever added at the end, so that readers by position keep working.
-    ``header_says``: why a DICOM film's header flags it (added after 0.44.0); ``model``: the last column,
-    model_sha256, the model file that answered (added after 0.53.0): a log an older release began, appended to,
-    keeps its columns (edge.log_file.older_columns)."""
+    ``header_says``: why a DICOM film's header flags it (added after 0.44.0); ``model``: model_sha256, the model file
+    that answered (added after 0.53.0); ``synthetic``: the last column, 'true' where that model was trained on
+    SYNTHETIC images (added after 0.57.0): a log an older release began, appended to, keeps its columns
+    (edge.log_file.older_columns)."""
     return ["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
             *(["map", "evidence_at_border", "map_error"] if explained else []), "rule", *(["time"] if stamped else []),
-            *(["header_says"] if header_says else []), *(["model_sha256"] if model else [])]
+            *(["header_says"] if header_says else []), *(["model_sha256"] if model else []),
+            *(["synthetic"] if synthetic else [])]
 
 
 def csv_header_text(labels: list[str], explained: bool = False, stamped: bool = False, header_says: bool = True,
-                    model: bool = True) -> str:
+                    model: bool = True, synthetic: bool = True) -> str:
     """The header row as the CSV writer writes it, for comparing with a file's first line."""
     buf = io.StringIO()
-    _CsvRows(buf).writerow(csv_columns(labels, explained, stamped, header_says, model))
+    _CsvRows(buf).writerow(csv_columns(labels, explained, stamped, header_says, model, synthetic))
     return buf.getvalue()
 
 
 def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: tuple[int, float] | None = None,
                explained: bool = False, stamped: bool = False, header: bool = True,
                written: Callable[[str], dict | None] | None = None, model_sha256: str | None = None,
-               synthetic: bool = False, header_says: bool = True, model_column: bool = True, model: str | None = None):
+               synthetic: bool = False, header_says: bool = True, model_column: bool = True, model: str | None = None,
+               synthetic_column: bool = True):
     """Return a function that prints one Result in the chosen format; the label follows edge.decision.
     ``stamped`` (--watch): each JSON record and CSV row says when it was written ("time", UTC), since
     a watch's log outlives its runs, and a film answered again after a restart must be told from a
@@ -130,8 +133,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
     restart with another model file answers again what the old one answered). ``header``: the CSV's first row (not when appending to a
     file that has it). ``synthetic``: the model was trained on SYNTHETIC images, and each JSON answer says so
     ("synthetic": true): a log line of the demo model's 'COVID 1.0' could be told from a real model's by its
-    model_sha256 alone (hunt 58). ``header_says``, ``model_column``: the CSV's header_says and model_sha256 columns
-    (csv_columns); the latter's ``model_sha256`` is given for every CSV, a watch's or a batch's: a fleet's CSV logs
+    model_sha256 alone (hunt 58); each CSV answer's synthetic column too ('true'; a CSV log travels alone, into a
+    clinic's spreadsheet). ``header_says``, ``model_column``, ``synthetic_column``: the CSV's header_says,
+    model_sha256 and synthetic columns (csv_columns); the latter's ``model_sha256`` is given for every CSV, a watch's or a batch's: a fleet's CSV logs
     name the model of each answer, as --json's do, in full (sha256sum's and --info's file_sha256). ``model``: the
     model file's path as given, which each JSON answer carries beside its model_sha256 (a batch's too: its
     lines were kept and compared after a rollout with nothing naming the model that gave them)."""
@@ -142,8 +146,8 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
 
     if fmt == "csv":
         w = _CsvRows(out)
-        columns = csv_columns(labels, explained, stamped, header_says, model_column)
-        log_header = csv_header_text(labels, explained, stamped, header_says, model_column)
+        columns = csv_columns(labels, explained, stamped, header_says, model_column, synthetic_column)
+        log_header = csv_header_text(labels, explained, stamped, header_says, model_column, synthetic_column)
         if header:
             w.writerow(columns)
         rule = rule_text(threshold, labels)
@@ -167,7 +171,9 @@ def writer_for(labels: list[str], k: int, fmt: str, width: int = 0, threshold: t
             # the time, and why a DICOM header flagged the film: its atypical 1 told from the input check's
             tail = [*([_now()] if stamped else []), *([r.header_says or ""] if header_says else []),
                     # the model that answered, or refused the film as atypical (none read an unreadable film): as --json
-                    *([(model_sha256 or "") if not r.error or r.atypical else ""] if model_column else [])]
+                    *([(model_sha256 or "") if not r.error or r.atypical else ""] if model_column else []),
+                    # an answer of a model of drawings, as --json's "synthetic": true (a cell on every row, empty else)
+                    *(["true" if synthetic and not r.error else ""] if synthetic_column else [])]
             if r.error:  # atypical: 1 for a film refused as atypical (--refuse-atypical), empty where not checked
                 rows.writerow([r.file, "", "", *([""] * len(labels)), "" if r.atypical is None else int(r.atypical),
                                r.error, *maps, "", *tail])

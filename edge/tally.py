@@ -8,17 +8,25 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from edge.output import rule_text  # the rule as the CSV's rule column and the stderr note write it
+
 
 def tally(labelled: Counter[str], labels: list[str], n: int, failed: int, flagged: int, maps_failed: int = 0,
-          by_header: int = 0, refused: int = 0) -> str:
+          by_header: int = 0, refused: int = 0, rule: str = "") -> str:
     """'13 files: 7 COVID, 4 Normal, 2 failed; 2 unlike the training images (input check)' (classes in the model's
     order). The counts after the colon add up to ``n``: ``failed`` files got no label. A labelled
     file whose --explain map could not be written is counted apart, as it still has its label. ``by_header`` of the
     ``flagged`` were flagged by their DICOM header (edge.dicom_view), not by the input check. ``refused`` of the
     ``failed`` were refused as flagged (--refuse-atypical) and are counted apart: a film refused by design and one that
-    could not be read (a broken file, a copy not finished) both read '2 failed', and only the second needs fixing."""
+    could not be read (a broken file, a copy not finished) both read '2 failed', and only the second needs fixing.
+    ``rule`` ('COVID>=0.545', edge.output.rule_text): the threshold rule that gave the labels, said after their counts
+    ('1 COVID, 1 Normal by the rule COVID>=0.545'): a summary read alone gave a site's rate of COVID as the model's
+    most probable class, where a rule had made every answer."""
     failed -= refused
-    counts = ([f"{labelled[c]} {c}" for c in labels] + ([f"{refused} refused"] if refused else [])
+    classes = [f"{labelled[c]} {c}" for c in labels]
+    if rule:
+        classes[-1] += f" by the rule {rule}"
+    counts = (classes + ([f"{refused} refused"] if refused else [])
               + ([f"{failed} failed"] if failed else []))
     parts = [f"{n} file{'' if n == 1 else 's'}: " + ", ".join(counts)]
     if flagged - by_header:
@@ -85,6 +93,7 @@ class Tally:
         """Whether the exit code must say something failed: a file without a label, or a missing map."""
         return bool(self.failed or self.maps_failed)
 
-    def line(self, labels: list[str]) -> str:
+    def line(self, labels: list[str], rule: tuple[int, float] | None = None) -> str:
+        """The tally in words (:func:`tally`), its labels' counts said to follow ``rule`` where one is in force."""
         return tally(self.labelled, labels, self.images, self.failed, self.flagged, self.maps_failed, self.by_header,
-                     self.refused)
+                     self.refused, rule_text(rule, labels))

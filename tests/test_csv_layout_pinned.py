@@ -18,15 +18,15 @@ def _older(without: str) -> bytes:
 
 
 def test_a_044_log_note_says_the_dicom_flag_goes_to_stderr_and_a_new_file_gets_the_columns():
-    layout = csv_layout(_older("model_sha256,header_says"), LABELS, False, True, "m.tflite (SHA-256 ab)")
-    assert (layout.header, layout.header_says, layout.model) == (False, False, False)
+    layout = csv_layout(_older("synthetic,model_sha256,header_says"), LABELS, False, True, "m.tflite (SHA-256 ab)")
+    assert (layout.header, layout.header_says, layout.model, layout.synthetic) == (False, False, False, False)
     assert layout.note is not None
     assert "a DICOM header's flag is said on stderr alone" in layout.note
     assert layout.note.endswith("; a new file gets the columns")
 
 
 def test_a_054_log_note_says_nothing_of_the_dicom_flag_and_a_new_file_gets_the_column():
-    layout = csv_layout(_older("model_sha256"), LABELS, False, True, None)
-    assert (layout.header, layout.header_says, layout.model) == (False, True, False)
+    layout = csv_layout(_older("synthetic,model_sha256"), LABELS, False, True, None)
+    assert (layout.header, layout.header_says, layout.model, layout.synthetic) == (False, True, False, False)
     assert layout.note is not None and "DICOM" not in layout.note
-    assert layout.note.endswith("they name no model; a new file gets the column")
+    assert layout.note.endswith("they name no model; a new file gets the columns")  # model_sha256 and synthetic

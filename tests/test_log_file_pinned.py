@@ -68,13 +68,13 @@ def test_rows_of_0_54_without_their_header_are_refused_naming_that_header():
 
 def test_an_older_releases_header_is_told_from_another_header():
     older, of_054 = (OLDER + "\n").encode(), (OLDER + ",header_says\n").encode()
-    assert older_columns(older, HEADER) == (False, False)
-    assert older_columns(of_054, HEADER) == (True, False)
+    assert older_columns(older, HEADER) == (False, False, False)
+    assert older_columns(of_054, HEADER) == (True, False, False)
     assert older_columns(HEADER.encode(), HEADER) is None
     assert older_columns(b"file,label,probability,p_A,p_B,atypical,error,rule\n", HEADER) is None
     assert older_columns(b"file,label,probability,p_COVID,p_Normal,atypical,error,rule,model_sha256\n", HEADER) is None
     assert older_columns(older, OLDER + "\n") is None  # a header without the columns has no older form
-    assert older_columns(older, OLDER + ",header_says\n") == (False, False)  # 0.44.0's, under 0.53.0's columns
+    assert older_columns(older, OLDER + ",header_says\n") == (False, False, False)  # 0.44.0's, under 0.53.0's columns
     assert older_columns(None, HEADER) is None
     for start in (older, of_054):
         with pytest.raises(ValueError, match="holds answers with other columns"):

@@ -34,11 +34,11 @@ def test_a_csv_row_says_atypical_0_1_or_nothing_for_errors_and_answers(capsys):
     write(Result("c.png", error="cannot read it"))
     write(Result("d.png", np.array([0.25, 0.75]), atypical=False))
     assert capsys.readouterr().out == ("file,label,probability,p_COVID,p_Normal,atypical,error,rule,header_says,"
-                                       "model_sha256\n"
-                                       "a.png,,,,,0,cannot read it,,,\nb.png,,,,,1,refused,,,ab12\n"
-                                       "c.png,,,,,,cannot read it,,,\nd.png,Normal,0.75,0.25,0.75,0,,,,ab12\n")
-    writer_for(LABELS, 1, "csv", header=False)(Result("c.png", np.array([0.25, 0.75])))
-    assert capsys.readouterr().out == "c.png,Normal,0.75,0.25,0.75,,,,,\n"  # appended to a file with its header
+                                       "model_sha256,synthetic\n"
+                                       "a.png,,,,,0,cannot read it,,,,\nb.png,,,,,1,refused,,,ab12,\n"
+                                       "c.png,,,,,,cannot read it,,,,\nd.png,Normal,0.75,0.25,0.75,0,,,,ab12,\n")
+    writer_for(LABELS, 1, "csv", header=False, synthetic=True)(Result("c.png", np.array([0.25, 0.75])))
+    assert capsys.readouterr().out == "c.png,Normal,0.75,0.25,0.75,,,,,,true\n"  # appended to a file with its header
 
 
 def test_the_text_format_ranks_every_class_with_four_decimals_in_tabs_or_columns(capsys):
@@ -97,9 +97,9 @@ def test_a_name_with_a_control_and_an_undecodable_byte_is_quoted_then_escaped_on
 def test_the_csv_columns_of_an_explained_watch_come_in_their_order_and_the_rule_to_nine_digits(capsys):
     assert csv_columns(LABELS, explained=True, stamped=True) == [
         "file", "label", "probability", "p_COVID", "p_Normal", "atypical", "error", "map", "evidence_at_border",
-        "map_error", "rule", "time", "header_says", "model_sha256"]
+        "map_error", "rule", "time", "header_says", "model_sha256", "synthetic"]
     writer_for(LABELS, 1, "csv", threshold=(0, 0.123456789), header=False)(Result("a.png", np.array([0.5, 0.5])))
-    assert capsys.readouterr().out == "a.png,COVID,0.5,0.5,0.5,,,COVID>=0.123456789,,\n"
+    assert capsys.readouterr().out == "a.png,COVID,0.5,0.5,0.5,,,COVID>=0.123456789,,,\n"
 
 
 def test_the_text_format_shows_a_probability_just_below_the_rule_as_below_it(capsys):
