@@ -39,7 +39,7 @@ def csv_layout(start: bytes | None, labels: list[str], explained: bool, stamped:
                if not kept]
     # releases as their --version says: 0.54.0 (the code session 70 left, version commit early) wrote model_sha256,
     # 0.45.0 header_says; a log without one was begun by the release before
-    release = "0.44.0" if not header_says else "0.53.0" if not model else "0.57.0"
+    release = "0.44.0" if not header_says else "0.53.0" if not model else "0.56.0"
     named = " and ".join(missing) if len(missing) < 3 else f"{missing[0]}, {missing[1]} and {missing[2]}"
     words = [f"note: standard output's file has the CSV columns of {release} and earlier, without {named}: its rows "
              "keep them, never two layouts under one header"]

@@ -59,7 +59,7 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
     given = next((line for line in lines if line.startswith("file,label,probability,")), None)
     if given is None:
         # a header written after rows would be read as one of them: rows of this run's columns, or of an older
-        # release's (0.57.0 and earlier: no synthetic; 0.53.0 and earlier: no model_sha256
+        # release's (0.56.0 and earlier: no synthetic; 0.53.0 and earlier: no model_sha256
         # either; 0.44.0 and earlier: no header_says either)
         if put_back := next((h for h in (header, *(o for o, _ in _older(header))) if _rows_of(lines, h)), None):
             raise ValueError("standard output's file holds CSV rows without their header (cut off by a copytruncate "
@@ -76,7 +76,7 @@ def csv_header_needed(start: bytes | None, header: str) -> bool:
 def older_columns(start: bytes | None, header: str) -> tuple[bool, bool, bool] | None:
     """Where a file's CSV header is this run's header less its newest last columns, as an earlier release began the
     log: (whether it has header_says, added after 0.44.0; model_sha256, added after 0.53.0; synthetic, added after
-    0.57.0); None where it is not. A restarted watch goes on appending to such a log in its own columns: refused, a
+    0.56.0); None where it is not. A restarted watch goes on appending to such a log in its own columns: refused, a
     unit with Restart=on-failure failed at every restart after an upgrade until its log was moved, and rows of two
     layouts under one header are read into the wrong columns."""
     given = None if start is None else next((line for line in _lines(start) if line.startswith("file,label,probability,")), None)
@@ -94,7 +94,7 @@ _ADDED = ("header_says", "model_sha256", "synthetic")
 
 def _older(header: str) -> list[tuple[str, tuple[bool, bool, bool]]]:
     """This header row as earlier releases wrote it, each with its (header_says, model_sha256, synthetic) columns:
-    0.57.0's without synthetic, then 0.53.0's without model_sha256 too, then 0.44.0's without header_says too; none
+    0.56.0's without synthetic, then 0.53.0's without model_sha256 too, then 0.44.0's without header_says too; none
     where this one has none of them."""
     row, found = header.rstrip("\n"), []
     for column in reversed(_ADDED):

@@ -61,10 +61,10 @@ def test_a_log_begun_by_057_keeps_its_columns_and_its_note_says_the_rows_do_not_
     lines = log.read_text().splitlines()
     assert lines[0] == old.strip() and len(lines) == 2  # no second header, no column forced on the log
     assert len(next(csv.reader([lines[1]]))) == len(old.split(","))
-    assert ("note: standard output's file has the CSV columns of 0.57.0 and earlier, without synthetic: its rows keep "
+    assert ("note: standard output's file has the CSV columns of 0.56.0 and earlier, without synthetic: its rows keep "
             "them, never two layouts under one header; they do not say that this model was trained on SYNTHETIC "
             "images; a new file gets the column") in p.stderr
-    assert "they name no model" not in p.stderr  # a 0.57.0 log has model_sha256
+    assert "they name no model" not in p.stderr  # a 0.56.0 log has model_sha256
 
 
 def test_csv_layout_of_older_logs_lacking_the_synthetic_column():

@@ -72,12 +72,13 @@ def test_csv_appended_to_a_log_of_0_44_columns_keeps_them_and_says_so(tmp_path, 
     with _stdout_file(monkeypatch, log):
         answer(Model(), Answering(fmt="csv"), [a], [a], [])
     header, row = log.read_text().splitlines()
-    assert header.endswith(",header_says,model_sha256") and row.endswith(",,,")
-    log.write_text(header.removesuffix(",header_says,model_sha256") + "\n")
+    assert header.endswith(",header_says,model_sha256,synthetic") and row.endswith(",,,,")
+    log.write_text(header.removesuffix(",header_says,model_sha256,synthetic") + "\n")
     with _stdout_file(monkeypatch, log):
         assert answer(Model(), Answering(fmt="csv"), [a], [a], []) == EXIT_OK
-    assert log.read_text().splitlines()[1] == row.removesuffix(",,")
-    assert "has the CSV columns of 0.44.0 and earlier, without header_says and model_sha256" in capsys.readouterr().err
+    assert log.read_text().splitlines()[1] == row.removesuffix(",,,")
+    assert ("has the CSV columns of 0.44.0 and earlier, without header_says, model_sha256 and synthetic"
+            in capsys.readouterr().err)
 
 
 def test_a_watch_says_its_interval_as_given_and_keeps_quiet_of_the_maps_folders_files(tmp_path, capsys, monkeypatch):

@@ -50,9 +50,9 @@ def test_a_batchs_csv_rows_name_the_model_that_answered_and_not_an_unreadable_fi
                         "--model", str(model)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 1, p.stderr  # the missing file failed
     header, *rows = _rows(p.stdout)
-    assert header[-2:] == ["header_says", "model_sha256"]
+    assert header[-3:] == ["header_says", "model_sha256", "synthetic"]
     assert all(len(r) == len(header) for r in rows)
-    answered = {r[0]: r[-1] for r in rows}
+    answered = {r[0]: r[-2] for r in rows}
     assert [answered[str(f)] for f in films] == [digest, digest]  # sha256sum's, --info's file_sha256
     assert answered[str(gone)] == ""  # no model read it
     assert "SHA-256" not in p.stderr  # a batch's stderr is as it was
@@ -94,7 +94,7 @@ def test_a_log_an_older_release_began_is_appended_to_in_its_own_columns(older, w
     assert [r[0] for r in rows].count("file") == 1  # one header: no second layout under it
     assert len(rows) == 2 + len(films) and all(len(r) == width for r in rows)
     assert digest not in text
-    missing = "header_says and model_sha256" if width == 9 else "model_sha256"
+    missing = "header_says, model_sha256 and synthetic" if width == 9 else "model_sha256 and synthetic"
     assert (f"edge-classify: note: standard output's file has the CSV columns of {'0.44.0' if width == 9 else '0.53.0'} "
             f"and earlier, without {missing}: its rows keep them") in err
     assert f"they name no model: {model} (SHA-256 {digest}) answers them; a new file gets the column" in err
@@ -108,8 +108,8 @@ def test_a_watchs_log_of_this_releases_columns_gets_rows_naming_the_model(monkey
     _watched(monkeypatch, tmp_path / "again", films, log, model)  # restarted: appended to, no second header
     err = capsys.readouterr().err
     header, *rows = _rows(log.read_text(encoding="utf-8"))
-    assert header[-3:] == ["time", "header_says", "model_sha256"]
-    assert len(rows) == 3 and [r[-1] for r in rows] == [digest] * 3  # the restart wrote no second header
+    assert header[-4:] == ["time", "header_says", "model_sha256", "synthetic"]
+    assert len(rows) == 3 and [r[-2] for r in rows] == [digest] * 3  # the restart wrote no second header
     assert "note: standard output's file has the CSV columns" not in err
     assert err.count(f"edge-classify: note: answering with {model} (SHA-256 {digest})\n") == 2  # each start, in the journal
 

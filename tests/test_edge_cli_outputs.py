@@ -73,7 +73,7 @@ def test_csv_has_a_rule_column_when_a_rule_chose_the_label(model, film, flags, r
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     assert {r["file"]: r["rule"] for r in rows} == {str(film): rule, str(film.parent / "missing.png"): ""}, p.stdout
     header = p.stdout.splitlines()[0].split(",")
-    assert header[-4:] == ["error", "rule", "header_says", "model_sha256"]  # each added at the end: readers by position keep working
+    assert header[-5:] == ["error", "rule", "header_says", "model_sha256", "synthetic"]  # each added at the end: readers by position keep working
 
 
 def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(model, film, tmp_path):
@@ -577,7 +577,7 @@ def test_a_dicom_film_whose_header_says_lateral_is_flagged_and_refused_with_or_w
         p = edge_classify(films, "--csv", *flags, "--model", model)
         rows = list(csv.DictReader(io.StringIO(p.stdout)))
         assert [(r["atypical"], r["header_says"], r["error"]) for r in rows] == [("0", "", ""), ("1", lateral, error)]
-        assert p.stdout.splitlines()[0].endswith(",rule,header_says,model_sha256")
+        assert p.stdout.splitlines()[0].endswith(",rule,header_says,model_sha256,synthetic")
 
     flatbuffer, meta, files = read(model)  # the same model without an input check
     unchecked = tmp_path / "unchecked.tflite"

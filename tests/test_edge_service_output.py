@@ -112,15 +112,16 @@ def test_a_csv_log_begun_before_the_header_says_column_is_appended_to_in_its_own
     import csv
 
     header = csv_header_text(["COVID", "Normal"])
-    old = csv_header_text(["COVID", "Normal"], header_says=False, model=False)  # 0.44.0's: neither last column
+    old = csv_header_text(["COVID", "Normal"], header_says=False, model=False, synthetic=False)  # 0.44.0's: none of
+    # the last three columns
     log = tmp_path / "answers.csv"
     log.write_text(old)
     with open(log, "a") as out:
         p = subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", str(films[0]), "--csv",
                             "--model", str(model)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
-    assert ("note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says and "
-            "model_sha256") in p.stderr
+    assert ("note: standard output's file has the CSV columns of 0.44.0 and earlier, without header_says, "
+            "model_sha256 and synthetic") in p.stderr
     rows = list(csv.reader(log.read_text().splitlines()))
     assert rows[0] == old.strip().split(",") and len(rows) == 2 and len(rows[1]) == len(rows[0]) and rows[1][0] == str(films[0])
     new = tmp_path / "new.csv"
