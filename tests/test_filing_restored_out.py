@@ -48,3 +48,20 @@ def test_a_row_of_a_film_still_there_in_another_case_is_kept(tmp_path, capsys):
     shutil.copy(export / "p0.png", export / "p2.png")
     file_into(sheet, out, capsys)
     assert "Normal/USER.PNG" in _manifest_files(out)
+
+
+def test_a_film_relabelled_after_a_run_on_the_restored_out_leaves_its_old_class(tmp_path, capsys):
+    """The run on the restored OUT found each film's copy there already and dropped its line from .filed.csv
+    silently (a copy there before is not known to be the command's); the film relabelled next was then left in its
+    old class too, said nowhere, exit 0: one film in two classes of the training data (seed 150011)."""
+    export, out, saved = tmp_path / "export", tmp_path / "out", tmp_path / "saved out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    assert file_into(sheet, out, capsys)[0] == 0
+    shutil.copytree(out, saved)
+    shutil.rmtree(out)
+    shutil.copytree(saved, out)
+    assert file_into(sheet, out, capsys)[0] == 0  # the restored OUT run as it is
+    sheet.write_text(SHEET.replace("p0.png,COVID", "p0.png,Normal"))
+    rc, said, err = file_into(sheet, out, capsys)
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.png")) == ["Normal/p0.png", "Normal/p1.png"]
+    assert rc == 0, said + err
