@@ -1,9 +1,9 @@
 """OUT restored from a copy the user made of it (a backup tool, a copy to another disk: the hard links to the export
 broken), then a film relabelled: the restored filing in its old class is no longer known to be the command's (its
-inode is not the one .filed.csv records), so the run leaves it (its record line dropped) for the user to remove. Once they had, every
-later run exited 0 with MANIFEST.csv still naming the removed file (its row kept as 'another row'), a row cxr-train
-warns of naming no film. A row naming no file in OUT is dropped; rows of films there are kept (found by tests/
-filing_fuzz_restore.py, seed 150003)."""
+inode is not the one .filed.csv records), so the run leaves it (its record line dropped) for the user to remove.
+Once they had, every later run exited 0 with MANIFEST.csv still naming the removed file (its row kept as 'another
+row'), a row cxr-train warns of naming no film. A row naming no file in OUT is dropped; rows of films there are kept
+(found by tests/filing_fuzz_restore.py, seed 150003). And a run on the restored OUT as it is forgot each filing."""
 
 from __future__ import annotations
 
