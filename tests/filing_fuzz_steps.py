@@ -8,7 +8,8 @@ directory with the sheet and --out given relative to it, the sheet run
 through a symbolic link to the export (current -> export) or by its real path, Finder's or Explorer's litter
 (.DS_Store, ._NAME, Thumbs.db) dropped into a class folder, OUT moved (beside, into a folder, back), a sheet re-saved
 by Excel (BOM, CRLF, 'sep=;', semicolons), a label made a placeholder ('todo', '?', '') and given back by the next
-step; tests/filing_fuzz_hands.py's where FILING_FUZZ_WIDE=1. Each op is drawn by :func:`draw` and done by :func:`do`.
+step; tests/filing_fuzz_hands.py's where FILING_FUZZ_WIDE=1, tests/filing_fuzz_restore.py's (OUT backed up and
+restored) where FILING_FUZZ_RESTORE=1. Each op is drawn by :func:`draw` and done by :func:`do`.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import shutil
 from typing import TYPE_CHECKING
 
 from tests import filing_fuzz_hands as hands
+from tests import filing_fuzz_restore as restore
 
 if TYPE_CHECKING:
     from tests.filing_fuzz import World
 
 KINDS = {"respell": 2, "cellpath": 2, "renamefilm": 2, "duprow": 2, "userfile": 1, "rmclass": 1, "cwd": 1,
-         "via": 2, "litter": 2, "mvout": 1, "excel": 2, "placeholder": 2, **hands.KINDS}
+         "via": 2, "litter": 2, "mvout": 1, "excel": 2, "placeholder": 2, **hands.KINDS,
+         **restore.KINDS}
 CWDS = (None, "base", "elsewhere", "export", "out")  # where the runs are made from, the paths given relative to it
 
 
@@ -35,6 +38,8 @@ def draw(rng: random.Random, what: str, i: int) -> tuple:
 
     if what in hands.KINDS:
         return hands.draw(rng, what, i)
+    if what in restore.KINDS:
+        return restore.draw(rng, what, i)
     if what == "respell":
         return (what, i, rng.choice(["lower", "upper", "title"]), rng.random() < 0.6)
     if what == "cellpath":
@@ -65,6 +70,8 @@ def do(w: World, op: tuple, r: dict[str, str] | None, sheet: str | None) -> None
     what = op[0]
     if what in hands.NAMES:
         hands.do(w, op, r, sheet)
+    elif what in restore.NAMES:
+        restore.do(w, op)
     elif what == "respell" and r:
         old = r["label"]
         new = {"lower": old.lower(), "upper": old.upper(), "title": old.title()}[op[2]]

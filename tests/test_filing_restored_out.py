@@ -1,0 +1,67 @@
+"""OUT restored from a copy the user made of it (a backup tool, a copy to another disk: the hard links to the export
+broken), then a film relabelled: the restored filing in its old class is no longer known to be the command's (its
+inode is not the one .filed.csv records), so the run leaves it (its record line dropped) for the user to remove.
+Once they had, every later run exited 0 with MANIFEST.csv still naming the removed file (its row kept as 'another
+row'), a row cxr-train warns of naming no film. A row naming no file in OUT is dropped; rows of films there are kept
+(found by tests/filing_fuzz_restore.py, seed 150003). And a run on the restored OUT as it is forgot each filing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from tests.filing_films import export_sheet, file_into
+
+SHEET = "filename,label,patient\np0.png,COVID,pt0\np1.png,Normal,pt1\n"
+
+
+def _manifest_files(out) -> list[str]:
+    with open(out / "MANIFEST.csv", newline="", encoding="utf-8-sig") as f:
+        return sorted(row["file"] for row in csv.DictReader(f))
+
+
+def test_a_restored_filing_removed_by_hand_leaves_manifest_csv(tmp_path, capsys):
+    export, out, saved = tmp_path / "export", tmp_path / "out", tmp_path / "saved out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    assert file_into(sheet, out, capsys)[0] == 0
+    shutil.copytree(out, saved)  # the user's backup of OUT: copies, not the export's inodes
+    shutil.rmtree(out)
+    shutil.copytree(saved, out)  # ... put back in OUT's place
+    sheet.write_text(SHEET.replace("p0.png,COVID", "p0.png,Normal"))
+    rc, said, err = file_into(sheet, out, capsys)
+    assert rc == 1 and "COVID/p0.png" in said + err and "left as they are" in said + err  # not known as its filing
+    (out / "COVID" / "p0.png").unlink()  # the user removes the old filing by hand
+    rc, said, _ = file_into(sheet, out, capsys)
+    assert rc == 0, said
+    assert _manifest_files(out) == ["Normal/p0.png", "Normal/p1.png"]
+    assert sorted(p.name for p in saved.rglob("*.png")) == ["p0.png", "p1.png"]  # the backup never touched
+
+
+def test_a_row_of_a_film_still_there_in_another_case_is_kept(tmp_path, capsys):
+    export, out = tmp_path / "export", tmp_path / "out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    assert file_into(sheet, out, capsys)[0] == 0
+    text = (out / "MANIFEST.csv").read_text(encoding="utf-8-sig")
+    (out / "MANIFEST.csv").write_text(text + "Normal/USER.PNG,,pt7\n", encoding="utf-8")
+    (out / "Normal" / "user.png").write_bytes((export / "p1.png").read_bytes()[:-1])  # the user's own, not a film
+    sheet.write_text(SHEET + "p2.png,COVID,pt2\n")
+    shutil.copy(export / "p0.png", export / "p2.png")
+    file_into(sheet, out, capsys)
+    assert "Normal/USER.PNG" in _manifest_files(out)
+
+
+def test_a_film_relabelled_after_a_run_on_the_restored_out_leaves_its_old_class(tmp_path, capsys):
+    """The run on the restored OUT found each film's copy there already and dropped its line from .filed.csv
+    silently (a copy there before is not known to be the command's); the film relabelled next was then left in its
+    old class too, said nowhere, exit 0: one film in two classes of the training data (seed 150011)."""
+    export, out, saved = tmp_path / "export", tmp_path / "out", tmp_path / "saved out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    assert file_into(sheet, out, capsys)[0] == 0
+    shutil.copytree(out, saved)
+    shutil.rmtree(out)
+    shutil.copytree(saved, out)
+    assert file_into(sheet, out, capsys)[0] == 0  # the restored OUT run as it is
+    sheet.write_text(SHEET.replace("p0.png,COVID", "p0.png,Normal"))
+    rc, said, err = file_into(sheet, out, capsys)
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.png")) == ["Normal/p0.png", "Normal/p1.png"]
+    assert rc == 0, said + err
