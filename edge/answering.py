@@ -28,6 +28,7 @@ from edge.log_file import other_format
 from edge.notes_log import NotesPlace
 from edge.output import rule_caption, said_name, shown, writer_for
 from edge.tally import Tally
+from edge.unanswered_start import say_unanswered
 from edge.unwritten_batch import not_written
 from edge.stdout_file import (LogPlace, appended_to, appending, file_start, not_writable, reader_gone, written_over,
                               written_to_stdout)
@@ -112,37 +113,6 @@ def _taken_names(explain: Optional[Path], watch: bool) -> set[str]:
             "kept, and a map whose name is taken gets "
             "-2, -3, ... (its caption gives the film's path; --json and --csv answers name each map)")
     return taken
-
-
-def _say_unanswered(watcher, how: Answering, images: list[str], said: dict[str, int]) -> None:
-    """The start's notes of the films already in the watched folders that the logs do not answer, for each watched
-    folder at the first poll that could read it, and again once it is on another file system (``said``: each folder
-    told of, and its file system then). Said at the first poll alone, a folder that could not be read then (its
-    permissions fixed later, a share that came back) or a share's bare mount point (the share mounted after the
-    service started, as a Pi's network mounts often are) had its films answered again without it: the one line that
-    tells of a log rotated away. Films this watch already took (kept through an outage) are not counted."""
-    from edge.answered import timeless, timeless_note, unanswered_note
-    from edge.film_files import is_image_file
-
-    now = []
-    for a in dict.fromkeys(images):
-        top = str(Path(a))
-        if top not in watcher.listings or top in watcher.unreadable:  # not read yet: told of once it is
-            continue
-        device = watcher.devices.get(top)
-        if a not in said or said[a] != device:
-            said[a] = device
-            now.append(a)
-    if not now:
-        return
-    tops = [os.path.join(str(Path(a)), "") for a in now]
-    films = [p for folder, (_, files, _) in watcher.listings.items()
-             if any(os.path.join(folder, "").startswith(top) for top in tops) for p, _ in files
-             if (p not in how.answered or timeless(how.answered[p])) and p not in watcher.done and is_image_file(p)]
-    for note in (unanswered_note(films, how.answered, list(how.answered_in), now),
-                 timeless_note(films, how.answered, list(how.answered_in), now)):
-        if note:
-            say(note)
 
 
 def answer(m, how: Answering, images: list[str], paths: list[Path], missing: list[Placed]) -> int:
@@ -254,7 +224,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                     for t in (total, recent):  # a failed film removed: one arriving under its name is no retry of it
                         t.forget(watcher.removed)
                     if how.answered is not None:  # each folder's films, as first read (a dict look-up a poll)
-                        _say_unanswered(watcher, how, images, noted)
+                        say_unanswered(watcher, how.answered, how.answered_in, images, noted)
                     if skip is not None and (note := skip.note()):  # once a poll, beside its "N films skipped"
                         say(note)
                     if note := changing.note(watcher.pending, time.monotonic_ns(), watch_timing.STILL_CHANGING_NS):
