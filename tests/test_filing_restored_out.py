@@ -1,9 +1,8 @@
 """OUT restored from a copy the user made of it (a backup tool, a copy to another disk: the hard links to the export
 broken), then a film relabelled: the restored filing in its old class is no longer known to be the command's (its
 inode is not the one .filed.csv records), so the run leaves it (its record line dropped) for the user to remove.
-Once they had, every later run exited 0 with MANIFEST.csv still naming the removed file (its row kept as 'another
-row'), a row cxr-train warns of naming no film. A row naming no file in OUT is dropped; rows of films there are kept
-(found by tests/filing_fuzz_restore.py, seed 150003). And a run on the restored OUT as it is forgot each filing."""
+A run on the restored OUT as it is forgot each filing (seed 150011): a filing copied back with its times is
+known again. Rows a user wrote in MANIFEST.csv, and a copy of their own, stay theirs (review 73f)."""
 
 from __future__ import annotations
 
@@ -20,21 +19,33 @@ def _manifest_files(out) -> list[str]:
         return sorted(row["file"] for row in csv.DictReader(f))
 
 
-def test_a_restored_filing_removed_by_hand_leaves_manifest_csv(tmp_path, capsys):
-    export, out, saved = tmp_path / "export", tmp_path / "out", tmp_path / "saved out"
+def test_rows_a_user_wrote_in_manifest_csv_are_kept(tmp_path, capsys):
+    """A row for a film to come, and a MANIFEST.csv of the user's own in OUT before the first run: a merge dropped
+    every row naming no file in OUT, said as rows "of films taken out and filed nowhere" (review 73f): they are
+    the user's, kept as other rows."""
+    export, out = tmp_path / "export", tmp_path / "out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    out.mkdir()
+    (out / "MANIFEST.csv").write_text("file,patient\nCOVID/gone.png,x\n")
+    assert file_into(sheet, out, capsys)[0] == 0
+    text = (out / "MANIFEST.csv").read_text(encoding="utf-8-sig")
+    (out / "MANIFEST.csv").write_text(text + "COVID/later.png,pt9\n", encoding="utf-8")
+    rc, said, _ = file_into(sheet, out, capsys)  # a plain rerun
+    assert rc == 0 and {"COVID/gone.png", "COVID/later.png"} <= set(_manifest_files(out)), said
+
+
+def test_a_users_own_copy_where_the_filing_was_is_never_taken_out(tmp_path, capsys):
+    """The user removed the command's filing and put a plain copy of the film there (`cp`: times not kept): it is
+    theirs, not known to be the command's, and a relabel leaves it (review 73f: the restore fix took it out)."""
+    export, out = tmp_path / "export", tmp_path / "out"
     sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
     assert file_into(sheet, out, capsys)[0] == 0
-    shutil.copytree(out, saved)  # the user's backup of OUT: copies, not the export's inodes
-    shutil.rmtree(out)
-    shutil.copytree(saved, out)  # ... put back in OUT's place
+    (out / "COVID" / "p0.png").unlink()
+    shutil.copyfile(export / "p0.png", out / "COVID" / "p0.png")
+    file_into(sheet, out, capsys)
     sheet.write_text(SHEET.replace("p0.png,COVID", "p0.png,Normal"))
-    rc, said, err = file_into(sheet, out, capsys)
-    assert rc == 1 and "COVID/p0.png" in said + err and "left as they are" in said + err  # not known as its filing
-    (out / "COVID" / "p0.png").unlink()  # the user removes the old filing by hand
-    rc, said, _ = file_into(sheet, out, capsys)
-    assert rc == 0, said
-    assert _manifest_files(out) == ["Normal/p0.png", "Normal/p1.png"]
-    assert sorted(p.name for p in saved.rglob("*.png")) == ["p0.png", "p1.png"]  # the backup never touched
+    file_into(sheet, out, capsys)
+    assert (out / "COVID" / "p0.png").exists()
 
 
 def test_a_row_of_a_film_still_there_in_another_case_is_kept(tmp_path, capsys):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import unicodedata
 from pathlib import Path
 
 from edge.atomic import write_text
@@ -111,7 +110,7 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
         raise ManifestError(f"{said_name(str(path))} has {blank} row(s) with values but no 'file' (a note under the "
                             "table?): rewritten, they would be lost; move them out of it")
     moved = {manifest_key(k): v for k, v in moved.items() if manifest_key(k) in old_rows}
-    dropped = {k for k in map(manifest_key, gone) if k in old_rows} | _rows_of_no_file(out, old_rows, set(moved))
+    dropped = {k for k in map(manifest_key, gone) if k in old_rows}
     if not any(new.values()) and not moved and not dropped:
         return ""  # nothing of this sheet's for it to hold: left as it is
     columns, rows = _merged(old_columns, old_rows, new, moved, dropped)
@@ -129,24 +128,6 @@ def write_manifest(out: str | os.PathLike, new: dict[str, dict[str, str]], moved
             f" ({shown or 'none'})" + (f", {kept} other row{'s' * (kept != 1)} kept" if kept else "")
             + (f"; each film's patient in {patient_column(columns)!r}: cxr-train keeps a patient's films on one side "
                "of the split" if patient_column(columns) else "") + left)
-
-
-def _rows_of_no_file(out: str | os.PathLike, rows: ManifestRows, moved: set[str]) -> set[str]:
-    """The rows naming a file OUT no longer holds, in any case or Unicode form (one the user removed by hand where a
-    run said to, its line no longer in .filed.csv: an OUT restored from a backup), those of films moved left to
-    ``moved``: a row naming no film is one cxr-train warns of, and kept it stays one after every run."""
-    def folded(name: str) -> str:
-        return unicodedata.normalize("NFC", name).casefold()
-
-    def there(key: str) -> bool:
-        if os.path.lexists(os.path.join(out, key)):
-            return True
-        head, _, name = key.rpartition("/")
-        try:
-            return folded(name) in {folded(n) for n in os.listdir(os.path.join(out, head))}
-        except OSError:
-            return True  # its folder gone or spelt otherwise: left to .filed.csv's record (filing.gone)
-    return {k for k in rows if k not in moved and not there(k)}
 
 
 def _holds(path: Path, text: str) -> bool:

@@ -248,10 +248,12 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         entry = filed_now(out, rel, film, sheet)
         if entry is not None and (film in filing.made_now or entry.how == "link"):
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
-        elif entry is not None and old is not None and old.film == entry.film and same_bytes(film, os.path.join(
-                out, rel)):
-            record[rel] = entry  # its filing copied back (OUT restored from a backup): the film's bytes where its
-            # line says it filed it; forgotten, the film relabelled left it in its old class too, silently, exit 0
+        elif (entry is not None and old is not None and old.film == entry.film
+              and (entry.size, entry.mtime_ns) == (old.size, old.mtime_ns) and same_bytes(film, os.path.join(out, rel))):
+            # its filing copied back with its times (OUT restored from a backup): forgotten, the film relabelled left
+            # it in its old class too, silently, exit 0. A copy of other times (the user's own `cp` after removing
+            # the filing) is not known ours: never taken out (review 73f)
+            record[rel] = entry
         else:
             record.pop(rel, None)
     # This sheet's other filings kept by the path it is read by now (current -> export): kept by the real one, a
