@@ -120,8 +120,9 @@ def normal_meaning(labels: list[str], label: int | None = None) -> str:
     normal = [c for c in labels if is_normal_class(c)]
     if len(normal) != 1 or len(labels) < 2 or (label is not None and labels[label] != normal[0]):
         return ""
-    others = ", ".join(c for c in labels if c != normal[0])
-    return f"'{normal[0]}' means only 'not {others}', never 'no disease'"
+    others = [c for c in labels if c != normal[0]]
+    either = ", ".join(others[:-1]) + " or " + others[-1] if len(others) > 1 else others[0]  # 'not COVID, X' read as a list
+    return f"'{normal[0]}' means only 'not {either}', never 'no disease'"
 
 
 def _worth(sens: list, spec: list, which: int, figures: str = "the test figures'", name: str = "",

@@ -104,7 +104,7 @@ def csv_columns(labels: list[str], explained: bool = False, stamped: bool = Fals
     """The CSV's header row. Columns are only ever added at the end, so that readers by position keep working.
     ``header_says``: why a DICOM film's header flags it (added after 0.44.0); ``model``: model_sha256, the model file
     that answered (added after 0.53.0); ``synthetic``: the last column, 'true' where that model was trained on
-    SYNTHETIC images (added in 0.57.0): a log an older release began, appended to, keeps its columns
+    SYNTHETIC images (added after 0.56.0): a log an older release began, appended to, keeps its columns
     (edge.log_file.older_columns)."""
     return ["file", "label", "probability", *(f"p_{c}" for c in labels), "atypical", "error",
             *(["map", "evidence_at_border", "map_error"] if explained else []), "rule", *(["time"] if stamped else []),

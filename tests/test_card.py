@@ -410,7 +410,7 @@ def test_the_device_note_says_what_a_normal_answer_means():
 
     assert normal_note(["COVID", "Normal"]) == "; 'Normal' means only 'not COVID', never 'no disease'"
     assert normal_note(["COVID", "Lung_Opacity", "No_Finding"]) == \
-        "; 'No_Finding' means only 'not COVID, Lung_Opacity', never 'no disease'"
+        "; 'No_Finding' means only 'not COVID or Lung_Opacity', never 'no disease'"
     assert normal_note(["Normal"]) == "" and normal_note(["Normal", "Healthy", "COVID"]) == ""
 
 
@@ -452,7 +452,7 @@ def test_a_normal_class_named_between_the_others_says_every_other_class():
     from edge.answer_worth import normal_note
 
     assert normal_note(["COVID", "Normal", "Viral_Pneumonia"]) == \
-        "; 'Normal' means only 'not COVID, Viral_Pneumonia', never 'no disease'"
+        "; 'Normal' means only 'not COVID or Viral_Pneumonia', never 'no disease'"
 
 
 def test_the_ppv_line_of_a_model_of_three_classes_follows_its_labels_not_the_rows_it_is_given():
