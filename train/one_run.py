@@ -25,7 +25,7 @@ from train.audit import balanced_accuracy
 from train.cache import save_cache, save_cache_from
 from train.environment import threads, versions
 from train.prepare import log, prepare_data
-from train.teacher_split import teacher_data, teacher_model
+from train.teacher_split import say_split_warnings, teacher_data, teacher_model
 from train.prepared import PREPARED, forget, prepared_arrays, reusable, save_prepared, stopped_after_data
 from train.progress import keras_verbose
 from train.split_notes import given_origins, split_line
@@ -78,10 +78,12 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         warnings = notes["warnings"]  # None: a record of an earlier version, which kept none
         log(f"going on from the split and inputs an earlier call prepared in {said_name(str(out))} (the same data settings and films, "
             "so they are not searched for copies or split again, and read again only where their cache is missing"
-            + (f"; its warnings about them are in {PREPARED}, and will be in run.json)" if warnings is None else
-               "; the warnings it said about them follow, as it said them)" if warnings else ")"))
+            + (f"; its notes on copies and shortcuts are in {PREPARED}, and will be in run.json)" if warnings is None
+               else "; the warnings it said about them follow, as it said them)" if warnings else ")"))
         for line in warnings or ():  # the data phase's, said again: the first call's terminal may be gone
             log(line)
+        if warnings is None:  # an earlier version's record (0.56.0 and before): its split's few-films warnings, as
+            say_split_warnings(split)  # an earlier version's teacher gets (the run resumed after an upgrade said none)
         arrays = prepared_arrays(out, split, config, s.progress)
     else:
         split, arrays, notes = teacher_data(s, config) if s.teacher else prepare_data(s, config)
