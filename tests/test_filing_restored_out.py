@@ -76,3 +76,17 @@ def test_a_film_relabelled_after_a_run_on_the_restored_out_leaves_its_old_class(
     rc, said, err = file_into(sheet, out, capsys)
     assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.png")) == ["Normal/p0.png", "Normal/p1.png"]
     assert rc == 0, said + err
+
+
+def test_a_rerun_that_changes_nothing_leaves_the_record_file_as_it_is(tmp_path, capsys):
+    """.filed.csv was replaced by every run, the same bytes under a new inode and time: a backup tool saw OUT change
+    at each rerun of an unchanged sheet (upgrade walk, session 73)."""
+    import os
+
+    export, out = tmp_path / "export", tmp_path / "out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    assert file_into(sheet, out, capsys)[0] == 0
+    before = os.stat(out / ".filed.csv")
+    assert file_into(sheet, out, capsys)[0] == 0
+    after = os.stat(out / ".filed.csv")
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

@@ -116,7 +116,14 @@ def write_record(out: str | os.PathLike, record: dict[str, Filed]) -> None:
         e = record[rel]
         w.writerow([rel, os.path.relpath(e.film, base), e.how, e.device, e.inode, e.size, e.mtime_ns,
                     e.film_path or e.film, e.sheet_path, e.sheet])
-    write_bytes(record_path(out), text.getvalue().encode("utf-8", "surrogateescape"))
+    data = text.getvalue().encode("utf-8", "surrogateescape")
+    try:
+        with open(record_path(out), "rb") as f:
+            if f.read(len(data) + 1) == data:
+                return  # as it is: a rerun that changed nothing rewrote it, and a backup tool saw a change each run
+    except OSError:
+        pass
+    write_bytes(record_path(out), data)
 
 
 def filed_now(out: str | os.PathLike, rel: str, film: str, sheet: str | os.PathLike = "") -> Filed | None:
