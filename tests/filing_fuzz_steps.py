@@ -161,7 +161,7 @@ def _user_file(w: World, i: int, label: str, clash: bool) -> None:
 
 def litter_gone(w: World, rel: str) -> bool:
     """Whether ``rel`` (OUT/FOLDER/NAME) is a desktop's litter gone with its class folder: a folder a run emptied is
-    removed with the litter alone in it (train.stale_films.remove_emptied: a folder holding a .DS_Store is still a
+    removed with the litter alone in it (train.emptied_folders.remove_emptied: a folder holding a .DS_Store is still a
     class to cxr-train), the litter being the desktop's, remade when it opens a folder, and no film of the user's."""
     head, _, name = rel.partition("/")[2].rpartition("/")
     litter = name.casefold() in {".ds_store", "thumbs.db", "desktop.ini"} or name.startswith("._")

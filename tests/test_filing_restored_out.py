@@ -90,3 +90,21 @@ def test_a_rerun_that_changes_nothing_leaves_the_record_file_as_it_is(tmp_path, 
     assert file_into(sheet, out, capsys)[0] == 0
     after = os.stat(out / ".filed.csv")
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_restored_filing_taken_out_by_a_relabel_takes_its_manifest_row_with_it(tmp_path, capsys):
+    """OUT restored from a backup with its times, then a film relabelled: its old filing was said "another file, put
+    there since", kept with its MANIFEST.csv row; the user removed it as told, and every later run exited 0 with the
+    row naming nothing (review 73g, fuzz seed 150003). A copy with the filing's size, times and bytes is the
+    filing: taken out, its row with it."""
+    export, out, saved = tmp_path / "export", tmp_path / "out", tmp_path / "saved out"
+    sheet = export_sheet(export, SHEET, names=("p0.png", "p1.png"))
+    assert file_into(sheet, out, capsys)[0] == 0
+    shutil.copytree(out, saved)  # copies with their times (copy2)
+    shutil.rmtree(out)
+    shutil.copytree(saved, out)
+    sheet.write_text(SHEET.replace("p0.png,COVID", "p0.png,Normal"))
+    rc, said, _ = file_into(sheet, out, capsys)
+    assert rc == 0 and not (out / "COVID" / "p0.png").exists(), said
+    assert _manifest_files(out) == ["Normal/p0.png", "Normal/p1.png"]
+    assert sorted(p.name for p in saved.rglob("*.png")) == ["p0.png", "p1.png"]  # the backup never touched

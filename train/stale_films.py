@@ -37,6 +37,7 @@ from edge.output import said_name
 from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, moved_path, other_sheets, read_record,
                                 replaced, same_sheet_by_folder, same_sheet_place, still_filed,
                                 write_record)
+from train.emptied_folders import remove_emptied
 from train.filing import Filing
 from train.rowless_filings import named_by_sheet, names_recorded, say_rowless, sheets_moved_here
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
@@ -58,6 +59,17 @@ def _remove(out: str | os.PathLike, rel: str, film: str, filing: Filing) -> bool
     filing.moved.append(rel)
     filing.moved_to[rel] = film
     return True
+
+
+def _restored(path: str, entry: Filed, film: str) -> bool:
+    """Whether ``path`` is ``entry``'s filing copied back with its size and times (OUT restored from a backup: another
+    inode) and the film's bytes: this command's still. A user's own `cp` (new times) is not (review 73f)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return (stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns)
+            and same_bytes(film, path))
 
 
 def _spared(path: str, itself: str, sources: set[str]) -> bool:
@@ -82,30 +94,6 @@ def _film_of(entry: Filed, mine: dict[str, str], by_inode: dict[tuple[int, int],
         if path and path in mine:
             return mine[path]
     return by_inode.get((entry.device, entry.inode)) if entry.how == "link" else None
-
-
-# what a desktop leaves in a folder a user opened (Finder's .DS_Store and ._ files, Explorer's Thumbs.db and
-# desktop.ini): no film, and a class folder holding only these is still one to cxr-train, a case twin of its new one
-LITTER = {".ds_store", "thumbs.db", "desktop.ini"}
-
-
-def remove_emptied(folder: str) -> None:
-    """``folder`` removed where it is empty, or holds a desktop's litter alone (removed with it): covid/ left with
-    its .DS_Store beside the respelt COVID/ made cxr-train refuse OUT, both runs having exited 0. Anything else in it
-    keeps it, as it is."""
-    try:
-        with os.scandir(folder) as entries:
-            litter = [e.path for e in entries]
-        if not all(os.path.basename(q).casefold() in LITTER or os.path.basename(q).startswith("._") for q in litter):
-            return
-        for q in litter:
-            if not os.path.isfile(q) or os.path.islink(q):
-                return
-        for q in litter:
-            os.remove(q)
-        os.rmdir(folder)
-    except OSError:
-        pass
 
 
 def _renamed_from(entry: Filed, sheet: str | os.PathLike) -> bool:
@@ -158,6 +146,9 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             filing.other_label.append(rel)  # out, each sheet's run took out the other's (exit 0, the last run's label)
             continue
         there = still_filed(out, rel, entry)
+        if there is False and _restored(path, entry, film):
+            there = True  # restored from a backup: said "another file put there since", kept, its MANIFEST.csv row
+            # too, the user told to remove it: then the row named nothing, exit 0 (review 73g, seed 150003)
         if there and entry.how == "copy" and not same_bytes(film, path):
             there = False  # a copy is taken out only while it holds the film's bytes
         if there is None or (there and _remove(out, rel, film, filing)):
@@ -248,8 +239,8 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         entry = filed_now(out, rel, film, sheet)
         if entry is not None and (film in filing.made_now or entry.how == "link"):
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
-        elif (entry is not None and old is not None and old.film == entry.film
-              and (entry.size, entry.mtime_ns) == (old.size, old.mtime_ns) and same_bytes(film, os.path.join(out, rel))):
+        elif entry is not None and old is not None and old.film == entry.film and _restored(os.path.join(out, rel), old,
+                                                                                             film):
             # its filing copied back with its times (OUT restored from a backup): forgotten, the film relabelled left
             # it in its old class too, silently, exit 0. A copy of other times (the user's own `cp` after removing
             # the filing) is not known ours: never taken out (review 73f)
