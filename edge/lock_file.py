@@ -55,25 +55,24 @@ def taken(path: str, fcntl) -> tuple[IO[str], bool]:
     or locked (a read-only /tmp, a file system without locks). Where it was removed under each of TRIES tries, other
     commands are taking and letting go of it all the while: held by another, as far as this one can tell (False),
     never gone on without it."""
-    for tried in range(1, TRIES + 1):
+    tried = 0
+    while True:
+        tried += 1
         f = _opened(path)
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
         except BlockingIOError:
-            if names(path, f) or tried == TRIES:
-                return f, False
-            f.close()  # a removed file, held a moment by another taker about to try again: its name is no holder's
-            continue
+            held = False
         except BaseException:
             f.close()
             raise
-        if names(path, f):
-            return f, True
-        if tried == TRIES:  # held, but a file no longer in the folder: let go, and busy (the one there now is theirs)
-            fcntl.flock(f, fcntl.LOCK_UN)
-            return f, False
-        f.close()  # its last holder removed it between this open and this lock: the one in the folder now is the lock
-    raise AssertionError("unreachable")
+        if names(path, f) or tried == TRIES:
+            if held and not names(path, f):  # held, but a file no longer in the folder: let go, and busy
+                fcntl.flock(f, fcntl.LOCK_UN)
+                held = False
+            return f, held
+        f.close()  # removed between this open and this lock (by its last holder, or another taker's holder): again
 
 
 def let_go(path: str, f: IO[str], fcntl) -> None:
