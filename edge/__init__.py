@@ -1,3 +1,3 @@
 """cxr-edge device side: preprocessing, model loading and classification without TensorFlow."""
 
-__version__ = "0.57.0"
+__version__ = "0.58.0"
