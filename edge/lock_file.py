@@ -10,6 +10,7 @@ locks) and edge.watch_lock (watch locks) take theirs here; train.folder_lock doe
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -22,11 +23,19 @@ def _opened(path: str) -> IO[str]:
     """``path`` opened to lock and to write its holder's name; read-only where it is another user's (flock needs no
     write access, only the holder's name does). Never through a link put at its name in this folder every user may
     write ("a+" followed it, and the name written replaced the file it named: the user's answers log, say), nor a
-    FIFO or other non-regular file. Raises OSError where it is none or cannot be opened."""
+    FIFO or other non-regular file. Read-only too on a read-only /tmp (EROFS: a Pi's root file system remounted so
+    after SD-card errors), where a watch that took its lock before still holds it: up to 0.57.0 the refused write
+    ended the check, and a second watch of its folder went on. Raises OSError where it is none or cannot be opened:
+    the write's refusal where there is none to read (not 'No such file or directory' of a folder it may not write)."""
     try:
         f = open(path, "a+", encoding="utf-8", opener=_not_followed)
-    except PermissionError:
-        f = open(path, "r", encoding="utf-8", opener=_not_followed)
+    except OSError as refused:
+        if not isinstance(refused, PermissionError) and refused.errno != errno.EROFS:
+            raise
+        try:
+            f = open(path, "r", encoding="utf-8", opener=_not_followed)
+        except FileNotFoundError:
+            raise refused from None
     try:
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise OSError(f"{path} is no regular file")

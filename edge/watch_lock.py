@@ -6,7 +6,8 @@ device and inode, so any path to it is one lock; never a file in the folder, whi
 on its standard output's file (flock on the descriptor the shell or systemd opened): a second watch of the folder is
 refused, and one appending to a log a watch writes is warned. A batch (``>> answers.jsonl``) only looks at the log's
 lock, and says a watch writes there too. Locks are the machine's alone: two devices watching one share are not
-stopped. Where no lock can be taken (Windows, a read-only /tmp, a file system without locks) nothing is said.
+stopped. Where no lock can be taken (Windows, a read-only /tmp without the folder's lock file, a file system without
+locks) nothing is said; on a /tmp remounted read-only a watch's lock taken before still refuses a second.
 """
 
 from __future__ import annotations
