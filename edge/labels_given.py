@@ -53,3 +53,12 @@ def check_renaming(own: list[str], given: list[str]) -> None:
         raise ModelFileError(
             f"--labels {','.join(given)} puts this file's own classes in other places (it has {','.join(own)}, "
             f"in the order of its outputs): that would swap its answers; leave out --labels, the file names its classes")
+
+
+def foreign_count_problem(n_outputs: int, n_given: int) -> str:
+    """The refusal of --labels of another count than a foreign model's outputs, saying how many names to give:
+    the bare "3 outputs but 2 labels" left its user guessing, and the refusal without --labels suggests
+    "--labels A,B" whatever the model's outputs (its count is known only once the file is loaded)."""
+    example = ",".join(chr(ord("A") + k) for k in range(min(n_outputs, 26)))
+    return (f"--labels gives {counted(n_given, 'name')}, the model has {n_outputs} outputs: give {n_outputs} class names, "
+            f"one per output, in the order of its outputs (e.g. --labels {example})")

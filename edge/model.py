@@ -16,7 +16,7 @@ import numpy as np
 from edge import metadata as md
 from edge.capped_repr import capped_text
 from edge.decision import stored_rule
-from edge.labels_given import check_label_names, check_renaming
+from edge.labels_given import check_label_names, check_renaming, foreign_count_problem
 from edge.input_scale import PIXELS, fed_input, scale_problem
 from edge.model_graph import (dynamic_input, foreign_feed, final_op, input_range_note, input_range_problem, tensor_problem,
                               unset_variables)
@@ -154,7 +154,8 @@ class EdgeModel:
                                  "p as [1 - p, p] (Keras: Concatenate()([1 - p, p])) with --labels naming the "
                                  "negative class first, or a softmax over two classes")
         if n_out != len(meta["labels"]):
-            raise ModelFileError(f"{self._named}: the model has {n_out} outputs but {len(meta['labels'])} labels")
+            raise ModelFileError(f"{self._named}: " + (foreign_count_problem(n_out, len(meta["labels"])) if meta.get("foreign")
+                                 else f"the model has {n_out} outputs but {len(meta['labels'])} labels"))
         self.meta = meta
         # A foreign model may end in softmax: its outputs are probabilities already, and a second
         # softmax would squash 0.996 / 0.004 to 0.73 / 0.27. cxr-edge's own files output logits.
