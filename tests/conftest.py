@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -31,6 +32,22 @@ def tiny_run(tmp_path_factory) -> Path:
                                        progress=False))
 
     return built_once(tmp_path_factory, "tiny", build) / "run"
+
+
+@pytest.fixture(scope="module")
+def model(tiny_run) -> Path:
+    """tiny_run's int8 model, the one most edge tests classify with (each module had its own copy of this).
+    A module that needs another model, or imports one, keeps its own `model`: it overrides this one."""
+    return tiny_run / "model_int8.tflite"
+
+
+@pytest.fixture(scope="module")
+def films(tiny_run) -> list[Path]:
+    """The first two films, sorted, of the synthetic set tiny_run was trained on. Modules that want something
+    else under this name keep their own: test_edge_cli_messages's is the set's folder (test_awkward_paths,
+    test_edge_cli_inputs and test_edge_cli_outputs import it), test_edge_service_output's three films."""
+    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
+    return sorted(data.glob("*/*.png"))[:2]
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from edge.csv_layout import csv_layout
@@ -22,17 +21,6 @@ from edge.tally import Tally
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["COVID", "Normal"]
-
-
-@pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
-def films(tiny_run) -> list[Path]:
-    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
-    return sorted(data.glob("*/*.png"))[:2]
 
 
 def _classify(*args: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:

@@ -55,11 +55,6 @@ def test_a_print0_list_that_also_reads_as_utf16_reads_as_the_names_that_are_ther
     assert stdin_paths(list_text("a\n".encode("utf-16-le"))) == ["a"]
 
 
-@pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
 def test_a_utf16_list_on_stdin_classifies_its_films_not_the_current_folder(model, film, tmp_path):
     """Read as NUL-separated names, one letter each: each '.' of 'x.png.png' classified the whole current folder."""
     for name in ("other0.png", "other1.png", "x.png.png"):

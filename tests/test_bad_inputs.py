@@ -42,12 +42,6 @@ def assert_clean_stderr(stderr: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    """The session's tiny real model (tests/conftest.py)."""
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
 def labels(model) -> list[str]:
     from edge.metadata import read
 

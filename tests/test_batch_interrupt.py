@@ -24,11 +24,6 @@ FILMS = 1000  # more --json answers than a pipe holds: the batch waits on its re
 
 
 @pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
 def many(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("many")
     rng = np.random.default_rng(7)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import shutil
 import subprocess
 import sys
@@ -25,19 +24,8 @@ OLD_044 = "file,label,probability,p_COVID,p_Normal,atypical,error,rule,time"
 
 
 @pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
 def digest(model) -> str:
     return hashlib.sha256(model.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def films(tiny_run) -> list[Path]:
-    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
-    return sorted(data.glob("*/*.png"))[:2]
 
 
 def _rows(text: str) -> list[list[str]]:

@@ -13,7 +13,7 @@ import pytest
 from edge import metadata as md
 from edge.inputs import stdin_paths
 from edge.runtime import MAX_THREADS
-from tests.test_edge_cli_messages import PREFIX, edge_classify, film, films, lines, model  # noqa: F401 (fixtures)
+from tests.test_edge_cli_messages import PREFIX, edge_classify, film, films, lines  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -54,11 +54,6 @@ def first_lines(stream, until, most: int = 5) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
 def films(tiny_run) -> Path:
     """The synthetic set the tiny model was trained on: class sub-folders of PNGs, none at the top."""
     return Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])

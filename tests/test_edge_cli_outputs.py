@@ -19,7 +19,7 @@ import pytest
 
 from edge import metadata as md
 from edge.output import shown
-from tests.test_edge_cli_messages import PREFIX, ROOT, edge_classify, film, films, lines, model  # noqa: F401 (fixtures)
+from tests.test_edge_cli_messages import PREFIX, ROOT, edge_classify, film, films, lines  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")

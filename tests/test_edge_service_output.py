@@ -29,12 +29,8 @@ def edge_classify(*args: object, **kw) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
 def films(tiny_run) -> list[Path]:
+    """Three films of tiny_run's set, one more than conftest's `films`, as these tests were written."""
     data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
     return sorted(data.glob("*/*.png"))[:3]
 

@@ -18,7 +18,7 @@ from edge.output import writer_for
 from edge.preprocess import load_bytes
 from tests.test_batch_pinned import Fixed
 from tests.test_dicom import make_dicom, ramp
-from tests.test_edge_cli_messages import PREFIX, edge_classify, model  # noqa: F401 (fixtures)
+from tests.test_edge_cli_messages import PREFIX, edge_classify
 
 pydicom = pytest.importorskip("pydicom")
 

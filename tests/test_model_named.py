@@ -25,12 +25,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def films(tiny_run) -> list[Path]:
-    data = Path(json.loads((tiny_run / "split.json").read_text())["data_dir"])
-    return sorted(data.glob("*/*.png"))[:2]
-
-
 def _classify(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", "from edge.cli import run; run()", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)

@@ -18,11 +18,6 @@ WORDS = ("note: Normal>=0.3 is below 0.5 on the normal class: it gives COVID onl
 
 
 @pytest.fixture(scope="module")
-def model(tiny_run) -> Path:
-    return tiny_run / "model_int8.tflite"
-
-
-@pytest.fixture(scope="module")
 def film(tiny_run) -> Path:
     return sorted((Path(json.loads((tiny_run / "split.json").read_text())["data_dir"]) / "COVID").glob("*.png"))[0]
 
