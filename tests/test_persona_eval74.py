@@ -55,3 +55,36 @@ def test_a_left_out_folder_with_films_still_says_how_to_score_it(tmp_path):
     _, warnings = _warnings(tmp_path, "Normal=-")
     said = [w for w in warnings if "is the model's class Normal" in w]
     assert said and said[0].endswith("leave Normal out of --class-map to score it")
+
+
+def _evaluate_row(key: str) -> str:
+    """The row of ``key`` in json-fields.md's table of cxr-evaluate's report.json top level."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "json-fields.md").read_text(encoding="utf-8")
+    section = page.split("### cxr-evaluate's report.json: top level", 1)[1].split("\n### ", 1)[0]
+    return next(line for line in section.splitlines() if line.startswith(f"| `{key}` |"))
+
+
+def test_every_key_of_the_shortcut_audit_is_named_where_report_json_is_documented():
+    """report.json's shortcut_audit holds n, chance, folds, give_aways and, where the traits give the label away,
+    combined_p and permutations: the page named four of them, and a reader looking up 'combined_p' found nothing."""
+    from train.audit import shortcut_audit
+
+    traits = [{"source": "siteA" if i < 12 else "siteB", "format": "PNG"} for i in range(24)]
+    audit = shortcut_audit(traits, [0] * 12 + [1] * 12, ["COVID", "Normal"])
+    row = _evaluate_row("shortcut_audit")
+    assert "combined_p" in audit and "folds" in audit
+    assert [k for k in audit if f"`{k}`" not in row] == []
+
+
+def test_every_key_of_the_evidence_border_share_is_named_where_report_json_is_documented():
+    """evidence_border_share counts its images (n) and those where covering found no evidence (without_evidence):
+    without them on the page a reader cannot tell how many films the mean is over."""
+    import numpy as np
+
+    from convert.occlusion import overall_border_share
+
+    x = np.random.default_rng(0).uniform(0, 255, (2, 16, 16, 1)).astype(np.float32)
+    logits = lambda batch: np.stack([batch.reshape(len(batch), -1).mean(1) / 255, np.zeros(len(batch))], 1)  # noqa: E731
+    evidence = overall_border_share(logits, x, np.array([[0.9, 0.1], [0.8, 0.2]]))
+    row = _evaluate_row("evidence_border_share")
+    assert [k for k in evidence if f"`{k}`" not in row] == []
