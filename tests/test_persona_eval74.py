@@ -88,3 +88,16 @@ def test_every_key_of_the_evidence_border_share_is_named_where_report_json_is_do
     evidence = overall_border_share(logits, x, np.array([[0.9, 0.1], [0.8, 0.2]]))
     row = _evaluate_row("evidence_border_share")
     assert [k for k in evidence if f"`{k}`" not in row] == []
+
+
+def test_too_few_films_is_documented_as_the_class_names_it_holds():
+    """report.json's too_few_films lists the classes of 1 to 19 films (['COVID', 'Normal'] on 3 films each); the page
+    called it 'Warnings that a class has too few films', and a script reading a sentence out of it got a class name."""
+    from convert.set_notes import FEW_FILMS, too_few_films
+
+    summary = {"per_class": [{"class": "COVID", "support": 3}, {"class": "Normal", "support": 0},
+                             {"class": "Lung_Opacity", "support": FEW_FILMS}]}
+    assert too_few_films(summary) == ["COVID"]
+    row = _evaluate_row("too_few_films")
+    assert "Warnings" not in row
+    assert "class names" in row and f"fewer than {FEW_FILMS}" in row
