@@ -122,8 +122,13 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
 
     keys = {same_class_key(c): c for c in labels}
     for folder in (f for f in folders if matched[f] == LEAVE_OUT and same_class_key(f) in keys):
-        name = said_name(folder)  # a folder's name on disk, which may hold a newline: one line still
-        log(f"warning: --class-map {name}=-: {name} is the model's class {keys[same_class_key(folder)]}: its films are "
+        name, label = said_name(folder), keys[same_class_key(folder)]  # a name on disk may hold a newline: one line
+        if not left_out_items(data_dir, {folder: LEAVE_OUT}):  # empty: leaving it in is refused, so say what helps
+            log(f"warning: --class-map {name}=-: {name} is the model's class {label}, and its folder holds no images: "
+                "that class's sensitivity goes unmeasured and the other classes' specificity is judged without its "
+                f"films; put films of {label} in it to score it")
+            continue
+        log(f"warning: --class-map {name}=-: {name} is the model's class {label}: its films are "
             "in no figure, so that class's sensitivity goes unmeasured and the other classes' specificity is judged "
             f"without them; leave {name} out of --class-map to score it")
 
