@@ -18,6 +18,7 @@ from edge import __version__
 from edge import metadata as md
 from edge.atomic import write_bytes
 from edge.answer_worth import percent
+from edge.card_figures import stored_digits
 from edge.figures import MAX_DIGITS, against_chance, digits_for, kept_as_shown, rounded
 from train.audit import give_away_text
 
@@ -51,6 +52,11 @@ def beside_floor(spec: list) -> list:
     kept, v = _r(list(spec)), spec[0]
     if isinstance(kept[0], float) and (kept[0] < SPECIFICITY_FLOOR) != (v < SPECIFICITY_FLOOR):
         kept[0] = kept_as_shown(v, lambda x: str(x < SPECIFICITY_FLOOR), 4)
+        # an end whose 3 decimals would put it past the point, with as many decimals as the point: 0.49965 kept as 0.5
+        # beside 0.49997 was written "0.49997 (0.50000 to ...)", a lower end above its point (a million films or more)
+        k = next((k for k in range(4, 10) if round(kept[0], k) == kept[0]), 9)
+        kept[1:3] = [rounded(x, k) if isinstance(x, float) and isinstance(y, float) and (y - kept[0]) * (x - v) < 0
+                     else y for x, y in zip(spec[1:3], kept[1:3])]
     return kept
 
 
@@ -66,18 +72,27 @@ def beside_chance(ba: list, n_classes: int) -> list:
     if n_classes < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in (lo, hi)):
         return kept
     side, chance, point = against_chance(lo, hi, 1 / n_classes), 1 / n_classes, ba[0]
+
+    def off_chance(kept_figure: Any) -> bool:
+        # judged at the decimals a kept figure holds, as balanced_ci reads them: 0.33301 kept as 0.333 (0.3330 at 4
+        # decimals, apart from 0.3333) was written "0.333, at chance" on the card; an end kept off chance is written
+        # off it, with its own digits (0.33258 as 0.3326, not 0.333 shown "0.3330" beside chance 0.3333)
+        return not isinstance(kept_figure, float) or kept_figure != round(chance, stored_digits(kept_figure))
+
     for d in range(3, MAX_DIGITS + 1):
         ends = [rounded(lo, d), rounded(hi, d)]
         # the point kept apart from its ends and from chance too: 0.5004 beside 0.4998, kept as 0.5 and 0.5, read
         # "0.500 (0.500 to 0.831)" on the card, a tie or a typo, or "at chance" (edge.card_figures.balanced_ci)
         kept_point = rounded(point, d) if isinstance(point, float) and point == point else kept[0]
         apart = all(abs(a - b) < 1e-9 or ka != kb for (a, ka), (b, kb) in
-                    [((point, kept_point), (lo, ends[0])), ((point, kept_point), (hi, ends[1])),
-                     ((point, kept_point), (chance, round(chance, d)))])
+                    [((point, kept_point), (lo, ends[0])), ((point, kept_point), (hi, ends[1]))]) \
+            and all(abs(x - chance) < 1e-9 or off_chance(k) for x, k in ((point, kept_point), (lo, ends[0]), (hi, ends[1])))
         if against_chance(*ends, chance) == side and apart:
             return [kept_point, *ends]
     # never 3 decimals beside raw ends: 0.333 beside 0.3331 was shown "0.3330 (0.3331 to 0.6000)", outside its interval
-    return [rounded(point, MAX_DIGITS) if isinstance(point, float) and point == point else kept[0], lo, hi]
+    # and a point off chance never kept as one that reads at it (0.3333000001 as 0.3333): then as it is
+    at_six = rounded(point, MAX_DIGITS) if isinstance(point, float) and point == point else kept[0]
+    return [at_six if abs(point - chance) < 1e-9 or off_chance(at_six) else point, lo, hi]
 
 
 def _counts(r: dict) -> dict:

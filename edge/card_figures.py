@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from edge.answer_worth import percent
-from edge.figures import MAX_DIGITS, fixed
+from edge.figures import MAX_DIGITS, against_chance, fixed
 from edge.rule_shortfall import SPECIFICITY_FLOOR
 
 
@@ -71,11 +71,24 @@ def balanced_ci(v: list | None, chance: float) -> str:
     read as a tie or a typo."""
     if not v or v[0] is None or v[1] is None or v[1] == v[2]:
         return f"{_ci(v)} (chance {chance:.3f})"
-    # cxr-convert keeps a point off chance apart from it (convert.card.beside_chance): its stored decimals, all shown
-    d = max(apart_digits(v[:3]), next(k for k in range(3, MAX_DIGITS + 1) if k == MAX_DIGITS or round(v[0], k) == v[0]))
+    # cxr-convert keeps a point and its ends off chance apart from it (convert.card.beside_chance): their stored
+    # decimals, all shown (an end of 0.4996 was written "0.500" beside chance 0.500)
+    d = max(apart_digits(v[:3]), *(stored_digits(x) for x in v[:3]))
+    # and its ends on their side of chance (beside_chance), as the card's verdict reads them: an end of 0.5004 written
+    # "(0.500 to 0.850) (chance 0.500)" went without "reaches down to chance", and 0.4996 written "0.500" beside
+    # "lies wholly below chance"
+    side = against_chance(v[1], v[2], chance)
+    while d < MAX_DIGITS and against_chance(*(float(fixed(x, d)) for x in (v[1], v[2], chance))) != side:
+        d += 1
     at = fixed(v[0], d) == fixed(chance, d)  # 0.333 stored for 1/3 of 3 classes reads at chance too
     return (f"{fixed(v[0], d)}{', at chance' if at else ''} ({fixed(v[1], d)} to {fixed(v[2], d)})"
             + ("" if at else f" (chance {fixed(chance, d)})"))
+
+
+def stored_digits(v: float) -> int:
+    """The decimals, at least 3 and at most MAX_DIGITS, that a stored figure holds (0.3334: 4): what balanced_ci shows
+    of a balanced accuracy, and what convert.card.beside_chance keeps a point off chance apart from it with."""
+    return next(k for k in range(3, MAX_DIGITS + 1) if k == MAX_DIGITS or round(v, k) == v)
 
 
 def _num(v: Any) -> str:
