@@ -148,7 +148,8 @@ def summary(filing: Filing, sheet: Path, out: Path) -> list[str]:
     if filing.unsure:
         lines.append(f"{len(filing.unsure)} file(s) of a film's name left in a class folder the sheet no longer gives it, "
                      f"not known to be the film this command filed there (not in {said_name('.filed.csv')}, the record "
-                     "of what it filed, which 0.54.0 did not keep; or changed since it was filed; a copy is never taken out "
+                     "of what it filed, which 0.54.0 did not keep; or changed since it was filed, or copied back without its "
+                     "times, cp -R; a copy is never taken out "
                      f"unknown): {_some(filing.unsure)}; remove each by hand where it is the film's old filing")
     if filing.lost:
         lines.append(f"{len(filing.lost)} file(s) left in OUT that {said_name('.filed.csv')} says were filed from a film "

@@ -24,6 +24,12 @@ but where a row of this one left out names its very path, its film not found (tr
 wrote for the very film this one files at that path now is this one's from then on, once that sheet names it no
 more (its row moved to test_labels.csv); while both name it, it stays the first's. A class folder left empty by what was taken out is removed (normal/ emptied by a label respelt
 Normal: cxr-train refused the two).
+A recorded filing copied back from a backup of OUT (train.restored_filings: another inode) is the filing where its
+size, times and bytes are (taken out as one). With new times (``cp -R backup OUT``, or the user's own ``cp``) and the
+film's bytes, or its film found nowhere and its size, it is left and said on every run while the sheet no longer
+files the film there (its label corrected, its row removed or left out), its line kept, never taken out: it was said
+once as another file and dropped, or not said at all, exit 0, the film trained under both labels (seeds 150020,
+150086).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from train.filed_record import (RECORD, Filed, RecordUnreadable, filed_now, move
                                 write_record)
 from train.emptied_folders import remove_emptied
 from train.filing import Filing
+from train.restored_filings import copied_back, restored, rowless_copied_back
 from train.rowless_filings import named_by_sheet, names_recorded, say_rowless, sheets_moved_here
 from train.unrecorded_films import class_files, film_names, real_folders, same_bytes, say_unrecorded
 
@@ -59,17 +66,6 @@ def _remove(out: str | os.PathLike, rel: str, film: str, filing: Filing) -> bool
     filing.moved.append(rel)
     filing.moved_to[rel] = film
     return True
-
-
-def _restored(path: str, entry: Filed, film: str) -> bool:
-    """Whether ``path`` is ``entry``'s filing copied back with its size and times (OUT restored from a backup: another
-    inode) and the film's bytes: this command's still. A user's own `cp` (new times) is not (review 73f)."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return (stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns)
-            and same_bytes(film, path))
 
 
 def _spared(path: str, itself: str, sources: set[str]) -> bool:
@@ -133,10 +129,12 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
         if film is None:
             if other_sheets(entry, sheet) and not names_recorded(entry, filing.left_cells, Path(sheet).parent, rel):
                 continue  # another sheet's filing (two sheets of one folder filed into one OUT): that sheet's to say
-            if say_rowless(rel, entry, still_filed(out, rel, entry), Path(sheet).parent, filing, path,
-                           own=_this_sheet(entry, sheet)):
+            there, root = still_filed(out, rel, entry), Path(sheet).parent
+            back = there is False and rowless_copied_back(path, entry, root)  # OUT restored by cp -R (new times):
+            # said, else left in its class silently, exit 0 (seeds 150020, 150047, 150108)
+            if say_rowless(rel, entry, there or back, root, filing, path, own=_this_sheet(entry, sheet)):
                 continue  # its row now leaves it out, its film not found; or its row removed (train.rowless_filings)
-            if (rel.rsplit("/", 1)[1].casefold() in names and still_filed(out, rel, entry) is not None
+            if (rel.rsplit("/", 1)[1].casefold() in names and there is not None
                     and not any(p and os.path.exists(p) for p in (entry.film, entry.film_path))):
                 filing.lost.append(rel)  # a film of this sheet's name found nowhere now (OUT moved, the export gone)
             continue  # else another sheet's film (its export archived away, maybe): left alone
@@ -146,7 +144,7 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             filing.other_label.append(rel)  # out, each sheet's run took out the other's (exit 0, the last run's label)
             continue
         there = still_filed(out, rel, entry)
-        if there is False and _restored(path, entry, film):
+        if there is False and restored(path, entry, film):
             there = True  # restored from a backup: said "another file put there since", kept, its MANIFEST.csv row
             # too, the user told to remove it: then the row named nothing, exit 0 (review 73g, seed 150003)
         if there and entry.how == "copy" and not same_bytes(film, path):
@@ -155,6 +153,9 @@ def _by_record(record: dict[str, Filed], placed: set[str], out: str | os.PathLik
             if there is None:
                 filing.gone.append(rel)  # removed by hand: its row of OUT/MANIFEST.csv named nothing
             del record[rel]
+        elif not there and copied_back(path, entry, film):
+            filing.unsure.append(rel)  # copied back without its times (cp -R), or the user's own cp: said, its line
+            # kept (said "another file put there" once and dropped, it was left in its old class silently since)
         elif replaced(out, rel, entry):
             filing.replaced.append(rel)  # another file in its place (a user's): said this once, its line dropped
             del record[rel]
@@ -239,14 +240,16 @@ def take_out_stale(films: dict[str, str], out: str | os.PathLike, sheet: str | o
         entry = filed_now(out, rel, film, sheet)
         if entry is not None and (film in filing.made_now or entry.how == "link"):
             record[rel] = entry  # made now, or the film's own second name: a copy there before is not known ours
-        elif entry is not None and old is not None and old.film == entry.film and _restored(os.path.join(out, rel), old,
+        elif entry is not None and old is not None and old.film == entry.film and restored(os.path.join(out, rel), old,
                                                                                              film):
             # its filing copied back with its times (OUT restored from a backup): forgotten, the film relabelled left
             # it in its old class too, silently, exit 0. A copy of other times (the user's own `cp` after removing
             # the filing) is not known ours: never taken out (review 73f)
             record[rel] = entry
-        else:
-            record.pop(rel, None)
+        elif not (entry is not None and old is not None and old.film == entry.film and copied_back(
+                os.path.join(out, rel), old, film)):  # else copied back without its times (cp -R) or the user's own
+            record.pop(rel, None)  # cp: its line kept as it was, said (never taken out) once the film is relabelled;
+            # dropped, it was left in its old class silently, exit 0 (seed 150046 with FILING_FUZZ_RESTORE=4)
     # This sheet's other filings kept by the path it is read by now (current -> export): kept by the real one, a
     # filing no row names lost its sheet when the export moved, and was left in its class, exit 0.
     for rel, old in list(record.items()):
