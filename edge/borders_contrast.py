@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+# A border line is flat where its pixels lie within TOLERANCE levels; at most TRIM_FRACTION of a side is trimmed, so
+# a dark film cannot be trimmed away. One pair for both functions below (and edge.box_on_blank), or the file path
+# and preprocess_gray would feed the model other pixels.
+TOLERANCE = 6
+TRIM_FRACTION = 0.25
+
 
 def equalize(gray: np.ndarray) -> np.ndarray:
     """Histogram equalisation to the full 0..255 range (a pure function of the histogram).
@@ -26,7 +32,7 @@ def equalize(gray: np.ndarray) -> np.ndarray:
     return np.clip(lut, 0, 255).astype(np.uint8)[gray]
 
 
-def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: float = 0.25) -> np.ndarray:
+def trim_uniform_borders(gray: np.ndarray, tolerance: int = TOLERANCE, max_fraction: float = TRIM_FRACTION) -> np.ndarray:
     """Cut rows/columns at the edges that are (nearly) one flat value.
 
     Never removes more than ``max_fraction`` of either dimension from each side, so a dark
@@ -35,7 +41,7 @@ def trim_uniform_borders(gray: np.ndarray, tolerance: int = 6, max_fraction: flo
     return inside_borders(gray, border_widths(gray, tolerance, max_fraction))
 
 
-def border_widths(gray: np.ndarray, tolerance: int = 6, max_fraction: float = 0.25) -> tuple[int, int, int, int]:
+def border_widths(gray: np.ndarray, tolerance: int = TOLERANCE, max_fraction: float = TRIM_FRACTION) -> tuple[int, int, int, int]:
     """How many (nearly) flat rows and columns :func:`trim_uniform_borders` cuts: top, bottom, left, right. Found once
     as a film is read (edge.preprocess), for the box-on-blank check and the model input alike."""
     h, w = gray.shape

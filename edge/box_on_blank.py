@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edge.borders_contrast import border_widths, inside_borders
+from edge.borders_contrast import TOLERANCE, TRIM_FRACTION, border_widths, inside_borders
 from edge.figures import counted, fixed
 from edge.grey_levels import FEW_LEVELS, counted_spread
 from edge.wide_pixels import value_counts
@@ -58,10 +58,10 @@ SOLID = 0.5
 # A solid rest MOSTLY_ONE within NEAR levels of one level is a box whose edges JPEG blurred (a film: under 38%).
 NEAR = 4
 MOSTLY_ONE = 0.6
-TRIM_LIMIT = 0.25  # edge.borders_contrast's max_fraction: a border trimmed this wide may go on further
+TRIM_LIMIT = TRIM_FRACTION  # a border trimmed this wide may go on further
 WIDE = 48  # the untrimmed look's lines lie within this many levels of the blank's (a JPEG's ringing round a box)
 CHUNK = 16  # lines the untrimmed look takes at a time from each edge
-FLAT = 6  # edge.borders_contrast's tolerance: the blank around a box, all of it within this many levels
+FLAT = TOLERANCE  # the blank around a box, all of it within this many levels
 MOST_SAMPLED = 1 - STRIDE * (1 - ONE_LEVEL)
 
 
