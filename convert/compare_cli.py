@@ -96,7 +96,7 @@ def compare(
     with one_line_errors("cxr-compare", debug, writes_to=[out_dir]), kept_interrupts() as interrupted, \
             ExitStack() as held:
         columns = by_columns(by)
-        from convert.earlier_report import absolute_paths, other_comparison
+        from convert.earlier_report import absolute_paths, other_comparison, replacing_note
         from convert.site_folders import in_data_folder, others_files
 
         if problem := (folder_problem(out_dir) or in_data_folder(out_dir, Path(data_dir))  # before any film is read
@@ -108,9 +108,8 @@ def compare(
 
         if problem := not_a_data_folder(Path(data_dir)):
             raise DataError(problem)
-        if out is None and (other := other_comparison(out_dir, Path(data_dir), model_a, model_b)):
-            print(f"cxr-compare: note: replacing {other} in {said_name(str(out_dir))} (named after the data folder's "
-                  "name); give --out to keep both", file=sys.stderr)
+        if other := other_comparison(out_dir, Path(data_dir), model_a, model_b):  # --out's folder too
+            print(replacing_note("cxr-compare", other, out_dir, "compare.json", out is not None), file=sys.stderr)
         if ".keras" in (model_a.suffix, model_b.suffix):  # seconds: the mistakes above are said first
             load_tensorflow()
         pins = [*read_by_report(model_a), *read_by_report(model_b)]  # every step reads these, or nothing is written

@@ -60,7 +60,7 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
     """Raise on a mistake in the options or the folders given, before any film is read and before TensorFlow
     loads; take the report folder's lock (held until ``held`` closes) once it is known to be a report's folder.
     Returns --prevalence's shares."""
-    from convert.earlier_report import other_report
+    from convert.earlier_report import other_report, replacing_note
     from convert.group_values import by_columns
     from convert.prevalence import parse_prevalences
     from edge.cliutil import folder_problem
@@ -74,9 +74,9 @@ def refuse_bad_arguments(s: Settings, out: Path | None, by: str | None, prevalen
         raise ValueError(f"cannot write the report into {said_name(str(s.out_dir))}: {problem}" + ("" if out else "; choose a folder with --out"))
     # taken once the folder is known to be a report's: a run folder that cxr-convert writes is refused as a run folder
     held.enter_context(run_folder_lock(s.out_dir, "cxr-evaluate", REPORT_CLASH, create=True))
-    if out is None and (other := other_report(s.out_dir, Path(s.data_dir), s.model)):  # two folders named test/
-        print(f"cxr-evaluate: note: replacing {other} in {said_name(str(s.out_dir))} (named after the data folder's "
-              "name); give --out to keep both", file=sys.stderr)
+    # two folders named test/ into the default folder, or another site's films into an --out folder used before
+    if other := other_report(s.out_dir, Path(s.data_dir), s.model):
+        print(replacing_note("cxr-evaluate", other, s.out_dir, "report.json", out is not None), file=sys.stderr)
     if s.save_model is not None:
         from convert.save_model import check_save_model
 

@@ -57,8 +57,8 @@ def per_class_table(summary: dict) -> list[str]:
     for r in summary["per_class"]:
         auc = summary["auroc_per_class"].get(r["class"])
         f1 = "n/a" if r["f1"] is None else fixed(r['f1'])
-        lines.append(f"| {md_cell(r['class'])} | {r['support']} | {fmt_ci(r['sensitivity'], r['sensitivity_ci'])} | "
-                     f"{_specificity(r)} | {fmt_ci(r['ppv'], r['ppv_ci'])} | "
+        lines.append(f"| {md_cell(r['class'])} | {r['support']} | {_counted_rate(r, 'sensitivity', 'tp', 'fn')} | "
+                     f"{_counted_rate(r, 'specificity', 'tn', 'fp')} | {_counted_rate(r, 'ppv', 'tp', 'fp')} | "
                      f"{f1} | "
                      f"{fmt_auc(auc, (auc_ci or {}).get(r['class']), md_names(why.get(r['class']), classes))} |")
     present = summary.get("classes_present")
@@ -69,14 +69,16 @@ def per_class_table(summary: dict) -> list[str]:
     return lines
 
 
-def _specificity(r: dict) -> str:
-    """A specificity with the films behind it, '0.0 (0.0–79.3), 0 of 1': the n column counts the class's own films
-    (sensitivity's), and a specificity resting on one other film read as a figure of the set's size."""
-    rate = fmt_ci(r["specificity"], r["specificity_ci"])
-    tn, fp = r.get("tn"), r.get("fp")
-    if r["specificity"] is None or not isinstance(tn, int) or not isinstance(fp, int):
-        return rate
-    return f"{rate}, {tn:,} of {tn + fp:,}"
+def _counted_rate(r: dict, rate: str, hits: str, misses: str) -> str:
+    """A share with the films behind it, '0.0 (0.0–79.3), 0 of 1': sensitivity's (the class's films it found),
+    specificity's (the other films not called the class) and PPV's (the class's answers that were right). The n column
+    counts the class's own films only: a specificity resting on one other film read as a figure of the set's size, and
+    a researcher reading 33.3% of a sensitivity wants its 1 of 3 (up to 0.57.0 only specificity had its counts)."""
+    said = fmt_ci(r[rate], r[f"{rate}_ci"])
+    right, wrong = r.get(hits), r.get(misses)
+    if r[rate] is None or not isinstance(right, int) or not isinstance(wrong, int):
+        return said
+    return f"{said}, {right:,} of {right + wrong:,}"
 
 
 def never_answered(summary: dict) -> list[str]:

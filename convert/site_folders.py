@@ -17,7 +17,7 @@ from edge.film_files import is_image_file
 from edge.figures import counted
 from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.class_folders import class_folder_names, mask_folder_names, not_used_text
+from train.class_folders import class_folder_names, mask_folder_names, not_used_text, unreachable_class_folders
 from train.data import DataError, Item
 from train.discovery import discover
 from train.folder_level import data_folder_below
@@ -72,9 +72,34 @@ def not_used(data_dir: Path, class_folders: dict[str, str]) -> str:
     """'not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (left out with --class-map)' or '':
     what of the site's folder was not scored and why, in cxr-train's words (train.class_folders.not_used_text), so
     that a Kaggle set's masks/ are said by cxr-evaluate and cxr-compare as cxr-train says them (report.json's and
-    compare.json's not_used)."""
+    compare.json's not_used). A class folder ``class_folders`` lacks was passed over empty (_empty_unknown)."""
     left = [said_name(f) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)]
-    return not_used_text(Path(data_dir), left, "left out with --class-map")
+    said = not_used_text(Path(data_dir), left, "left out with --class-map")
+    if not (empty := [said_name(f) for f in class_folder_names(Path(data_dir)) if f not in class_folders]):
+        return said
+    them = (f"class folders {', '.join(empty)} (they hold no images, and are none of the model's classes)" if len(empty) > 1
+            else f"class folder {empty[0]} (it holds no images, and is none of the model's classes)")
+    return f"{said}, {them}" if said else f"not used: {them}"
+
+
+def _empty_unknown(data_dir: Path, folders: list[str], labels: list[str], mapping: dict[str, str]) -> list[str]:
+    """The class folders that hold no images and stand for no label of the model, nor are named in --class-map:
+    a Lung_Opacity/ made beside COVID/ and Normal/ and never filled holds nothing to score, and was refused as a class
+    the model does not know. They are passed over, said in the 'not used' note. An empty folder of the model's own
+    class is still refused (discovery's 'holds no images'): that class would go unscored, and its figures unsaid;
+    and so is one that cannot be read (a link to nothing), whose films may be there."""
+    named = {same_class_key(m) for m in mapping}
+    lost = {d.name for d, _ in unreachable_class_folders(data_dir)}
+
+    def unknown(folder: str) -> bool:
+        try:
+            match_classes([folder], labels)
+        except ValueError:
+            return True
+        return False
+
+    return [f for f in folders if same_class_key(f) not in named and f not in lost and unknown(f)
+            and not left_out_items(data_dir, {f: LEAVE_OUT})]
 
 
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
@@ -100,6 +125,8 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         print(f"{prog}: warning: --class-map {said_name(name)}={said_name(mapping[name])}: no class folder of "
               f"{said_name(str(data_dir))} is named {said_name(name)} "
               f"(its folders: {', '.join(map(said_name, folders))}); ignored", file=sys.stderr)
+    empty = _empty_unknown(data_dir, folders, labels, mapping)  # passed over: said in not_used's note below
+    folders = [f for f in folders if f not in empty]
     try:
         matched = match_classes(folders, labels, mapping)
     except ValueError as e:

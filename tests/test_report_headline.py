@@ -176,15 +176,15 @@ def test_the_per_class_table_counts_each_specificity_and_says_why_a_ppv_of_a_cla
     s = summarize(y, np.eye(2)[np.zeros(13, int)], CLASSES, n_boot=20)
     table = per_class_table(s)
     assert "specificity % (95% CI), of the other films |" in table[0]
-    assert table[2].startswith("| COVID | 12 | 100.0 (75.8–100.0) | 0.0 (0.0–79.3), 0 of 1 | 92.3 (66.7–98.6) |")
-    assert table[3].startswith("| Normal | 1 | 0.0 (0.0–79.3) | 100.0 (75.8–100.0), 12 of 12 | n/a |")
+    assert table[2].startswith("| COVID | 12 | 100.0 (75.8–100.0), 12 of 12 | 0.0 (0.0–79.3), 0 of 1 | 92.3 (66.7–98.6), 12 of 13 |")
+    assert table[3].startswith("| Normal | 1 | 0.0 (0.0–79.3), 0 of 1 | 100.0 (75.8–100.0), 12 of 12 | n/a |")
     assert ("PPV is n/a for Normal: the model never answered Normal here, so there is no Normal answer to judge "
             "(and none of its films were found).") in table
     # a model that answers both classes has no such note; films of one class keep their own note and no count
     y2 = np.array([0] * 6 + [1] * 6)
     assert not any(line.startswith("PPV is n/a") for line in per_class_table(summarize(y2, np.eye(2)[y2], CLASSES, n_boot=20)))
     one = per_class_table(summarize(np.zeros(5, int), np.eye(2)[np.zeros(5, int)], CLASSES, n_boot=20))
-    assert one[2].startswith("| COVID | 5 | 100.0 (56.6–100.0) | n/a | n/a |")
+    assert one[2].startswith("| COVID | 5 | 100.0 (56.6–100.0), 5 of 5 | n/a | n/a |")
 
 
 def test_the_definitions_say_balanced_accuracy_needs_films_of_two_classes():
