@@ -17,7 +17,8 @@ from edge.film_files import is_image_file
 from edge.figures import counted
 from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.class_folders import class_folder_names, mask_folder_names, not_used_text, unreachable_class_folders
+from train.class_folders import (class_folder_names, class_roots, mask_folder_names, not_used_text, unreachable,
+                                 unreachable_class_folders)
 from train.data import DataError, Item
 from train.discovery import discover
 from train.folder_level import data_folder_below
@@ -150,7 +151,10 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
     keys = {same_class_key(c): c for c in labels}
     for folder in (f for f in folders if matched[f] == LEAVE_OUT and same_class_key(f) in keys):
         name, label = said_name(folder), keys[same_class_key(folder)]  # a name on disk may hold a newline: one line
-        if not left_out_items(data_dir, {folder: LEAVE_OUT}):  # empty: leaving it in is refused, so say what helps
+        # empty: leaving it in is refused, so say what helps; never of a link to a share not mounted, whose films
+        # are there once it is (its own warning below says so): it was told to 'put films in it' (review 74a)
+        lost = any(unreachable(root / folder) for root in class_roots(data_dir))
+        if not lost and not left_out_items(data_dir, {folder: LEAVE_OUT}):
             log(f"warning: --class-map {name}=-: {name} is the model's class {label}, and its folder holds no images: "
                 "that class's sensitivity goes unmeasured and the other classes' specificity is judged without its "
                 f"films; put films of {label} in it to score it")

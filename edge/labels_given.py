@@ -58,7 +58,8 @@ def check_renaming(own: list[str], given: list[str]) -> None:
 def foreign_count_problem(n_outputs: int, n_given: int) -> str:
     """The refusal of --labels of another count than a foreign model's outputs, saying how many names to give:
     the bare "3 outputs but 2 labels" left its user guessing, and the refusal without --labels suggests
-    "--labels A,B" whatever the model's outputs (its count is known only once the file is loaded)."""
-    example = ",".join(chr(ord("A") + k) for k in range(min(n_outputs, 26)))
+    "--labels A,B" whatever the model's outputs (its count is known only once the file is loaded). The example has as
+    many names as outputs; past 26 (a 1,001-class ImageNet model) none is given: A to Z was 26 names, refused again."""
+    example = f" (e.g. --labels {','.join(chr(ord('A') + k) for k in range(n_outputs))})" if n_outputs <= 26 else ""
     return (f"--labels gives {counted(n_given, 'name')}, the model has {n_outputs} outputs: give {n_outputs} class names, "
-            f"one per output, in the order of its outputs (e.g. --labels {example})")
+            f"one per output, in the order of its outputs{example}")
