@@ -15,7 +15,23 @@ def instead_hint(data_dir: Path, unknown: list[str], fields: list[str], files: l
     """'; ' and what to give instead of the unknown --by names (``attributes``: the DICOM attributes --by takes),
     or '' where there is nothing to say."""
     return (_spelt_otherwise(unknown, fields, prog, attributes) or _sources_from_sheets(data_dir, unknown, fields, prog)
-            or _manifest_to_write(data_dir, unknown, fields, files))
+            or _identifier(unknown) or _manifest_to_write(data_dir, unknown, fields, files))
+
+
+# A DICOM header's identifiers: no output of cxr-edge holds them (README, "Patient data"). `--by PatientID` was refused
+# as a name not found, with the advice to write a MANIFEST.csv with a 'PatientID' column: the ids in report.md.
+IDENTIFIERS = ("PatientID", "PatientName", "PatientBirthDate", "OtherPatientIDs", "AccessionNumber", "StudyID",
+               "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
+
+
+def _identifier(unknown: list[str]) -> str:
+    """Where a name given is one of the header's identifiers: why --by never takes it, and no MANIFEST.csv to write."""
+    named = [c for c in unknown if c.lower() in {i.lower() for i in IDENTIFIERS}]
+    if not named:
+        return ""
+    return (f"; {', '.join(named)}: an identifier in the DICOM header, which cxr-edge never writes into a report or any "
+            "other output (a value per patient or per film is no grouping either); --by takes what groups films: a "
+            "DICOM attribute above, or a MANIFEST.csv column of a ward, a site or a device")
 
 
 def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str, attributes: tuple[str, ...]) -> str:
