@@ -14,6 +14,7 @@ from convert.run_files import site_rule_file, split_mismatch, unscored_choice
 from edge.atomic import read_json
 from edge.cliutil import folder_problem
 from edge.capped_repr import capped_text
+from edge.shell_words import command_text
 from edge.output import said_name
 from edge.stored_rule_words import site_films_words
 from edge.preprocess import PreprocessConfig, first_line
@@ -28,6 +29,9 @@ def checked_run(s: ConvertSettings) -> tuple[dict, Split, tuple[int, float] | st
     run_dir = Path(s.run_dir)
     if not run_dir.exists():
         raise FileNotFoundError(f"run folder {said_name(str(run_dir))} does not exist")
+    if run_dir.is_file() and (run_dir.parent / "run.json").is_file():  # its model.keras, given as the run
+        raise NotADirectoryError(f"{said_name(str(run_dir))} is a file: cxr-convert takes the run folder it is in: "
+                                 f"{command_text('cxr-convert', str(run_dir.parent))}")
     if problem := folder_problem(run_dir):  # the model files and the report go there: say so before converting
         raise PermissionError(f"{said_name(str(run_dir))} is not a run folder to write into: {problem}")
     for name in ("run.json", "split.json", "model.keras"):

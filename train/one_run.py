@@ -199,7 +199,10 @@ def _train(s: TrainSettings, last: bool = True, started: float | None = None) ->
         # with the training of members an earlier, stopped call finished (not its data preparation)
         "seconds": round(time.time() - t0 + reused_seconds, 1),
         "seconds_this_call": round(time.time() - t0, 1),
-        "seconds_with_teacher": round(time.time() - (started or t0) + reused_seconds, 1),
+        # the default recipe's teacher as its run.json counts it: a teacher an earlier, stopped call finished (or
+        # went on from) took no time, or part of its time, in this call (up to 0.57.0 this call's alone was counted)
+        "seconds_with_teacher": round(time.time() - t0 + reused_seconds
+                                      + (float(notes["teacher"]["seconds"] or 0) if started and s.teacher else 0), 1),
     }
     said = signal_warning(val_logits, ys["val"], temperature, gain,
                           weights_line(run["counts"]["train"], weights) is not None)

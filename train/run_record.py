@@ -76,8 +76,9 @@ def run_record_problem(run_dir: Path) -> str | None:
                 "it was trained on")
     if run.get("model_sha256") not in (None, model_sha256):
         return (f"{said_name(str(run_dir / 'model.keras'))} is not the model {said_name(str(run_dir / 'run.json'))} describes: its bytes changed since "
-                "they were recorded (damaged or cut short, or a cxr-train there stopped after saving a new model and "
-                "before recording it), so its labels, calibration and split may be another model's")
+                "they were recorded (damaged or cut short, copied in from another run folder, or a cxr-train there stopped "
+                "after saving a new model and before recording it), so its labels, calibration and split may be another "
+                "model's")
     return None
 
 
@@ -90,6 +91,9 @@ def run_record_said(run_dir: Path, command: str = "that cxr-train command") -> s
         return None
     if why.startswith(f"{said_name(str(Path(run_dir)))} holds a damaged run ("):
         return f"{why}; restore it from a copy of the run, or train the run again (cxr-train --replace)"
+    if "copied in from another run folder" in why:  # a model belongs with its own run.json, split.json and cache
+        return (f"{why}; run {command} again to finish it, or, where the model came from another run folder, give "
+                "that folder itself")
     return f"{why}; run {command} again to finish it"
 
 
