@@ -252,8 +252,9 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
     standard output that cannot be written (`> /dev/full`) one line and exit code 2 rather than a
     traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
     from edge.help_output import asks_for_help, fit_help_to_terminal, help_unprintable
-    from edge.interrupts import ignore_stops, sigterm_as_interrupt
+    from edge.interrupts import ignore_stops, keep_lost_stops, sigterm_as_interrupt
 
+    keep_lost_stops()  # as edge.entry.start does: `python -m edge.cli` starts here
     reconfigure_streams()
     fit_help_to_terminal()
     if problem := help_unprintable():  # Click would print it nowhere and exit 0

@@ -13,6 +13,7 @@ import sys
 from contextlib import contextmanager
 from collections.abc import Iterator
 
+from edge.interrupts import keep_lost_stops  # the standard library's lighter modules only
 from edge.memory import short_of_memory  # imports nothing: asked before NumPy could load
 
 EXIT_INTERRUPTED = 130  # edge.cliutil's, which is not imported yet
@@ -26,7 +27,9 @@ def _stop(signum, frame):
 def start(prog: str, module: str, function: str) -> None:
     """Import ``module`` and call its ``function`` (a command's run_app), with SIGTERM taken as Ctrl-C from the
     start, and a stop while it imports said in one line, exit code 130. A signal ignored where the command was
-    started (SIGTERM under nohup-like wrappers, SIGINT in a background job) stays ignored."""
+    started (SIGTERM under nohup-like wrappers, SIGINT in a background job) stays ignored. A stop that Python drops
+    meanwhile (raised in a callback of its import machinery) is kept for the command's next check (edge.interrupts)."""
+    keep_lost_stops()
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _stop)
     try:

@@ -10,9 +10,32 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+
+_lost: list[str] = []  # stops Python dropped ("Exception ignored in ..."), not yet acted on (kept_interrupts)
+
+
+def keep_lost_stops() -> None:
+    """Have a Ctrl-C or SIGTERM that Python drops remembered, for kept_interrupts to act on: one landing in a
+    callback (importlib's module-lock weakref callback while a command imports its modules) was printed as an
+    "Exception ignored" traceback and lost, and a watch stopped so while it started ran on, its service manager's stop
+    unheard until SIGKILL. Its traceback is not printed: the stop is said when it is acted on. Installed once."""
+    previous = sys.unraisablehook
+    if getattr(previous, "keeps_lost_stops", False):
+        return
+
+    def hook(unraisable) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            _lost.append(repr(unraisable.object))
+            return
+        previous(unraisable)
+
+    hook.keeps_lost_stops = True
+    sys.unraisablehook = hook
 
 
 @contextmanager
@@ -52,16 +75,20 @@ def kept_interrupts() -> Iterator[Callable[[], None]]:
     staged report moved into place). An error raised after a signal leaves as the KeyboardInterrupt it
     stands for: TensorFlow sometimes turns a Ctrl-C in its first epoch into another exception, which
     was said as an "unexpected RuntimeError", exit 2, where a stop says "interrupted", exit 130. A signal ignored where the command started (SIGINT in a
-    background job) stays ignored; off the main thread nothing changes."""
+    background job) stays ignored; off the main thread nothing changes. A stop Python dropped before it began
+    (keep_lost_stops) is raised at its start."""
     asked: list[int] = []
 
     def check() -> None:
-        if asked:
+        if asked or _lost:
+            _lost.clear()  # acted on once
             raise KeyboardInterrupt
 
     if threading.current_thread() is not threading.main_thread():
         yield check
         return
+
+    check()  # a stop dropped before (while the command started: edge.entry) is acted on now
 
     def stop(signum, frame):
         asked.append(signum)
