@@ -94,6 +94,8 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
         raise DataError(f"class folders {' and '.join(map(_twin_spelt, twins[0]))} in {said_name(str(data_dir))} differ only in case or "
                         "punctuation and would be trained as different classes (cxr-evaluate takes them as one): "
                         f"{twins_remedy(twins[0])}")
+    # no --classes, no model's labels: the folders' names become the labels, a misspelt Kaggle one is asked about
+    names_given = classes is not None or min_classes < 2
     given = given_split_dirs(data_dir)
     items: list[Item] = []
     given_split: dict[str, str] | None = None
@@ -154,7 +156,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
             f"outside any class folder (e.g. {said_name(loose[0])}): "
             "not used; put each in the folder of its class")
     try:
-        attach_sources(items, data_dir, log, check_labels, by)
+        attach_sources(items, data_dir, log, check_labels, by, names_given=names_given)
     except ManifestError as e:
         raise DataError(str(e)) from None
     return items, given_split, layout

@@ -18,7 +18,7 @@ from train.source_column_hint import ByCommand, source_column_hint
 
 
 def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], check_labels: bool = True,
-                   by: ByCommand = ByCommand()) -> None:
+                   by: ByCommand = ByCommand(), names_given: bool = True) -> None:
     """Source of each image: MANIFEST.csv's source (or source_repo) column where there is one, else
     the Kaggle database's metadata spreadsheets where there are some. Films without a row and rows
     without a film are said: either means the per-source figures,
@@ -26,7 +26,9 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
     train.data.Item, whose ``source`` is set. Raises ManifestError as read_manifest does.
     ``check_labels``: compare MANIFEST.csv's labels with the films' (not where their class folders
     stand for other classes, as an --add-data folder's under --class-map: label_disagreements later). ``by``: whose
-    --by the note on a MANIFEST.csv without a source column points to, and the columns it groups by already."""
+    --by the note on a MANIFEST.csv without a source column points to, and the columns it groups by already.
+    ``names_given``: the classes were named (--classes, or a model's labels); else each folder's name becomes a class
+    unchecked, and a Kaggle folder that lost its sheet to a misspelling is asked about (train.misspelt_folders)."""
     twice: list[str] = []
     columns, rows = read_manifest(data_dir, twice)
     path = manifest_path(data_dir)
@@ -34,7 +36,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
     if not rows:
         if path:  # else the report says there is no MANIFEST.csv, beside one
             log(f"warning: {said_name(str(path))} has no rows (only its header), so it gives no film a source")
-        _kaggle_sources(items, data_dir, log)
+        _kaggle_sources(items, data_dir, log, names_given)
         return
     if twice:
         log(f"warning: {counted(len(twice), 'film')} {'has' if len(twice) == 1 else 'have'} two or more rows in "
@@ -72,7 +74,7 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
         if metadata_files(data_dir):  # the Kaggle database's own spreadsheets still name each film's archive
             log(f"note: {csv_said} has no source column (source or source_repo), so the sources come "
                 "from the database's metadata spreadsheets")
-            _kaggle_sources(items, data_dir, log)
+            _kaggle_sources(items, data_dir, log, names_given)
             return
         log(f"note: {csv_said} has no source column (source or source_repo; its columns: "
             f"{', '.join(map(said_name, columns))}), so its films have no source: no per-source figures, no source in the shortcut "
@@ -92,18 +94,24 @@ def attach_sources(items: list, data_dir: Path, log: Callable[[str], None], chec
                 f"figures, and cxr-train --holdout-source can match {'its file name' if one else 'their file names'} only")
 
 
-def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None]) -> None:
+def _kaggle_sources(items: list, data_dir: Path, log: Callable[[str], None], names_given: bool = True) -> None:
     """Without a MANIFEST.csv: the sources the Kaggle COVID-19 Radiography Database's own metadata
     spreadsheets give (train.kaggle_metadata), said in one line; films of a class that has one
-    but no row there are said too."""
+    but no row there are said too, and (``names_given`` False) a folder without one beside a sheet of a like name
+    without a folder, as the misspelling it likely is (Nromal/, Normal.metadata.xlsx)."""
     from train.kaggle_metadata import film_key, kaggle_sources, metadata_files
+    from train.misspelt_folders import misspelt_pairs, misspelt_warning, sheets_without_folder
 
     sources = kaggle_sources(data_dir, log)
     if not sources:
         return
     with_sheet = {folder.casefold() for folder in metadata_files(data_dir)}
     folders = {it.path.replace("\\", "/").split("/")[0] for it in items}
-    if without := sorted(f for f in folders if f.casefold() not in with_sheet):
+    without = sorted(f for f in folders if f.casefold() not in with_sheet)
+    if without and not names_given and (pairs := misspelt_pairs(without, sheets_without_folder(data_dir))):
+        log(misspelt_warning(pairs, data_dir))  # the missing sheet said with it: one message
+        without = [f for f in without if f not in dict(pairs)]
+    if without:
         one = len(without) == 1
         log(f"warning: class folder{'' if one else 's'} {', '.join(without)} in {said_name(str(data_dir))} {'has' if one else 'have'} no "
             f"metadata spreadsheet ({without[0]}.metadata.xlsx) beside {'it' if one else 'them'}, as the others do, so "
