@@ -17,10 +17,10 @@ from edge.film_files import is_image_file
 from edge.figures import counted
 from edge.output import said_name
 from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
-from train.class_folders import (class_folder_names, class_roots, mask_folder_names, not_used_text, unreachable,
-                                 unreachable_class_folders)
+from train.class_folders import class_folder_names, class_roots, mask_folder_names, not_used_text, unreachable
 from train.data import DataError, Item
 from train.discovery import discover
+from train.empty_class_folders import empty_unknown, empty_unknown_text
 from train.folder_level import data_folder_below
 from train.label_sheet import sheet_advice
 from train.foreign_files import backslash_names
@@ -73,34 +73,13 @@ def not_used(data_dir: Path, class_folders: dict[str, str]) -> str:
     """'not used: masks/ folders, class folders Lung_Opacity, Viral Pneumonia (left out with --class-map)' or '':
     what of the site's folder was not scored and why, in cxr-train's words (train.class_folders.not_used_text), so
     that a Kaggle set's masks/ are said by cxr-evaluate and cxr-compare as cxr-train says them (report.json's and
-    compare.json's not_used). A class folder ``class_folders`` lacks was passed over empty (_empty_unknown)."""
+    compare.json's not_used). A class folder ``class_folders`` lacks was passed over empty (train.empty_class_folders)."""
     left = [said_name(f) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)]
     said = not_used_text(Path(data_dir), left, "left out with --class-map")
     if not (empty := [said_name(f) for f in class_folder_names(Path(data_dir)) if f not in class_folders]):
         return said
-    them = (f"class folders {', '.join(empty)} (they hold no images, and are none of the model's classes)" if len(empty) > 1
-            else f"class folder {empty[0]} (it holds no images, and is none of the model's classes)")
+    them = empty_unknown_text(empty, "model")
     return f"{said}, {them}" if said else f"not used: {them}"
-
-
-def _empty_unknown(data_dir: Path, folders: list[str], labels: list[str], mapping: dict[str, str]) -> list[str]:
-    """The class folders that hold no images and stand for no label of the model, nor are named in --class-map:
-    a Lung_Opacity/ made beside COVID/ and Normal/ and never filled holds nothing to score, and was refused as a class
-    the model does not know. They are passed over, said in the 'not used' note. An empty folder of the model's own
-    class is still refused (discovery's 'holds no images'): that class would go unscored, and its figures unsaid;
-    and so is one that cannot be read (a link to nothing), whose films may be there."""
-    named = {same_class_key(m) for m in mapping}
-    lost = {d.name for d, _ in unreachable_class_folders(data_dir)}
-
-    def unknown(folder: str) -> bool:
-        try:
-            match_classes([folder], labels)
-        except ValueError:
-            return True
-        return False
-
-    return [f for f in folders if same_class_key(f) not in named and f not in lost and unknown(f)
-            and not left_out_items(data_dir, {f: LEAVE_OUT})]
 
 
 def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: str,
@@ -126,7 +105,9 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         print(f"{prog}: warning: --class-map {said_name(name)}={said_name(mapping[name])}: no class folder of "
               f"{said_name(str(data_dir))} is named {said_name(name)} "
               f"(its folders: {', '.join(map(said_name, folders))}); ignored", file=sys.stderr)
-    empty = _empty_unknown(data_dir, folders, labels, mapping)  # passed over: said in not_used's note below
+    # an empty folder of a class the model does not know: passed over (said in not_used's note below), as cxr-train's
+    # --add-data does; one of the model's own class, or named in --class-map, is still refused by discovery
+    empty = empty_unknown(data_dir, folders, labels, mapping)
     folders = [f for f in folders if f not in empty]
     try:
         matched = match_classes(folders, labels, mapping)

@@ -18,9 +18,11 @@ from pathlib import Path
 from edge.figures import counted
 from edge.output import said_name
 from train.folder_level import data_folder_below
-from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_class_key
+from train.class_folders import class_folder_names, unreachable_class_folders
+from train.class_names import LEAVE_OUT, as_spelt, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item
 from train.discovery import discover
+from train.empty_class_folders import empty_unknown, empty_unknown_text, holds_films
 from train.manifest import read_manifest
 from train.manifest_labels import disagreement_warning, label_disagreements
 
@@ -28,9 +30,10 @@ from train.manifest_labels import disagreement_warning, label_disagreements
 def folder_classes(d: str, folders: list[str], classes: list[str], mapping: dict[str, str]) -> dict[str, str]:
     """Each class folder of the added folder ``d`` -> the run's class it stands for, or LEAVE_OUT:
     ``mapping`` (--class-map) first, then train.class_names' rules (exact, then ignoring case and
-    punctuation). A folder that matches none is refused, as cxr-evaluate refuses it: left out
-    quietly, a site's Healthy folder beside its COVID one made the site's films all COVID, which
-    teaches the model that the site's look means COVID."""
+    punctuation). A folder of films that matches none is refused, as cxr-evaluate refuses it: left
+    out quietly, a site's Healthy folder beside its COVID one made the site's films all COVID, which
+    teaches the model that the site's look means COVID. An empty one never comes here: added_items
+    passes over it with a note (empty_folders), as cxr-evaluate does since 0.58.0 (refused up to 0.57.0)."""
     try:
         return match_classes(folders, classes, mapping)
     except ValueError as e:
@@ -159,6 +162,18 @@ def read_counts_notes(d: str, listed: list[Item], read: list[Item], classes: lis
             *(n for n in site_notes(d, after) if n not in said)]
 
 
+def empty_folders(root: Path, classes: list[str], mapping: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(passed over, not read): an added folder's class folders that hold no images and are none of the run's
+    classes (said in a note, as cxr-evaluate says them: they add nothing and hide no film), and those --class-map
+    leaves out that hold none (never read, as cxr-evaluate never reads them). Any other empty class folder is
+    refused by discovery: one of the run's own classes, or one mapped to a class, was meant to hold films."""
+    folders = class_folder_names(root)
+    passed = empty_unknown(root, folders, classes, mapping)
+    lost = {p.name for p, _ in unreachable_class_folders(root)}  # named by discovery: its films may be there
+    spelt = as_spelt(mapping, folders, classes)
+    return passed, [f for f in folders if spelt.get(f) == LEAVE_OUT and f not in lost and not holds_films(root, f)]
+
+
 FEW = 15  # a site's films of one class; fewer did less on cxr-dev (RESULTS.md, "A site's own films")
 
 
@@ -168,8 +183,9 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
 
     Paths are absolute; a film without a MANIFEST.csv source gets the folder's name as its
     source. Raises DataError for a folder that does not exist, has its own train/test folders
-    (its split could not be honoured in the union), a class folder that matches no class and is
-    not mapped, or none of the run's classes.
+    (its split could not be honoured in the union), a class folder of films that matches no class
+    and is not mapped, an empty class folder of one of ``classes`` or mapped to one, or none of the
+    run's classes. An empty class folder of no class, or left out with FOLDER=-, is passed over.
     """
     try:
         mapping = parse_class_map(class_map)
@@ -186,14 +202,20 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
             raise DataError(f"--add-data {said_name(str(names[root.name]))} and {said_name(str(root))} have the same name, which is the source "
                             "of their films: rename one")
         names[root.name] = root
-        # checked below, against the classes; an empty class folder stops the run (its --class-map applies later)
-        items, given, _ = discover(root, min_classes=1, check_labels=False, leave_out_hint=False)
+        passed, unread = empty_folders(root, classes, mapping)
+        if passed:
+            log(f"note: --add-data {said_name(str(d))}: not used: {empty_unknown_text([said_name(f) for f in passed], 'run')}")
+        # the rest checked below, against the classes: any other empty class folder stops the run
+        read = sorted(set(class_folder_names(root)) - set(passed) - set(unread)) if passed or unread else None
+        if read == []:
+            raise DataError(f"--add-data {said_name(str(d))} holds no class folder among {', '.join(classes)}")
+        items, given, _ = discover(root, classes=read, min_classes=1, check_labels=False, leave_out_hint=False)
         if given is not None:
             raise DataError(f"--add-data {said_name(str(d))} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")
         if below := data_folder_below(root, sorted({i.label for i in items}), classes, mapping):
             raise DataError(f"--add-data {said_name(str(d))}: {below}")
-        matched = folder_classes(d, sorted({i.label for i in items}), classes, mapping)
+        matched = folder_classes(d, sorted({i.label for i in items} | set(unread)), classes, mapping)
         folders_seen.update(matched)
         for folder, label in sorted(matched.items()):
             if label == LEAVE_OUT:
