@@ -119,7 +119,8 @@ def check_native_length(ds) -> None:
     no whole number of such frames, and not zeros after them (padding, which is allowed): a wrong Columns or
     Rows, which pydicom only warns of ('excess padding'), and which decoded runs each row into the next (the
     film as diagonal stripes). Whole frames
-    more than Number of Frames says are a film's (its first is classified); data too short, pydicom refuses."""
+    more than Number of Frames says are a film's (its first is classified). Data too short is refused too: pydicom's
+    'less than expected ... the dataset may be corrupted' said nothing of what to do (persona review 74)."""
     try:
         rows, cols, frames = header_int(ds, "Rows", 0), header_int(ds, "Columns", 0), header_int(ds, "NumberOfFrames", 1)
         samples, bits = header_int(ds, "SamplesPerPixel", 1), header_int(ds, "BitsAllocated", 0)
@@ -134,6 +135,8 @@ def check_native_length(ds) -> None:
     if frame_bits < 1:
         return
     actual, expected = len(ds.PixelData), math.ceil(frames * frame_bits / 8)
+    if actual < expected and not ybr_422:  # a whole file (one cut short is said on reading: edge.dicom_no_pixels)
+        raise ImageError(_too_short(rows, cols, samples, bits, frames, frame_bits, actual))
     whole = max(frames, actual * 8 // frame_bits)
     used = math.ceil(whole * frame_bits / 8)
     if actual - used <= 1 or ybr_422 and actual >= expected // 2 * 3:
@@ -267,3 +270,14 @@ def _jpeg_walk(head: bytes | bytearray, pos: int) -> tuple[tuple[int, int] | str
         else:
             pos += 2 + struct.unpack_from(">H", head, pos + 2)[0]
     return None, pos
+
+
+def _too_short(rows: int, cols: int, samples: int, bits: int, frames: int, frame_bits: int, actual: int) -> str:
+    """Why whole pixel data shorter than its header's frames is refused: a wrong Rows, Columns or Number of Frames
+    (the file read to its end, so a copy would be the same), in words that say what to do."""
+    pixels = f"{bits}-bit pixels" if samples == 1 else f"pixels of {samples} {bits}-bit samples"
+    fields = "Rows or Columns" if frames == 1 else "Number of Frames, Rows or Columns"
+    said = (f"{cols}x{rows} {pixels} ({frame_bits / 8:g} bytes)" if frames == 1 else
+            f"{frames} frames of {cols}x{rows} {pixels} ({frame_bits / 8:g} bytes a frame)")
+    return (f"refused: its header says {said}, but its pixel data is {actual} bytes, too few: a wrong {fields}? "
+            "(the file is whole: copying it again will not help; correct the header or re-export the film)")
