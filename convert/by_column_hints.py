@@ -1,13 +1,16 @@
 """What to type instead, where ``--by`` names no MANIFEST.csv column, DICOM attribute or the files' format:
 the column spelt otherwise, the per-source table where the films' sources come from elsewhere, or how to
-write a MANIFEST.csv that gives --by its column. Split from convert.group_values, which checks the columns."""
+write a MANIFEST.csv that gives --by its column; and why a name that identifies a patient or a study (PatientID,
+a patient_id column) is refused. Split from convert.group_values, which checks the columns."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from convert.ages import column_key
 from convert.format_group import FILE_FORMAT
 from edge.output import said_name
+from train.patients import PATIENT_COLUMNS
 
 
 def instead_hint(data_dir: Path, unknown: list[str], fields: list[str], files: list[str] | None, prog: str,
@@ -15,23 +18,47 @@ def instead_hint(data_dir: Path, unknown: list[str], fields: list[str], files: l
     """'; ' and what to give instead of the unknown --by names (``attributes``: the DICOM attributes --by takes),
     or '' where there is nothing to say."""
     return (_spelt_otherwise(unknown, fields, prog, attributes) or _sources_from_sheets(data_dir, unknown, fields, prog)
-            or _identifier(unknown) or _manifest_to_write(data_dir, unknown, fields, files))
+            or _manifest_to_write(data_dir, unknown, fields, files))
 
 
 # A DICOM header's identifiers: no output of cxr-edge holds them (README, "Patient data"). `--by PatientID` was refused
 # as a name not found, with the advice to write a MANIFEST.csv with a 'PatientID' column: the ids in report.md.
 IDENTIFIERS = ("PatientID", "PatientName", "PatientBirthDate", "OtherPatientIDs", "AccessionNumber", "StudyID",
                "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
+# ... and what a MANIFEST.csv names its columns of them: cxr-train's patient columns (file_by_label writes patient_id),
+# a hospital's record number and accession, a UID shortened. Up to 0.57.0 `--by patient_id` was taken wherever the
+# column held 50 values or fewer, and the patients' ids went into report.md and report.json, which people share.
+COLUMN_IDENTIFIERS = (*PATIENT_COLUMNS, "patient_name", "mrn", "medical_record_number", "accession",
+                      "accession_number", "accession_no", "study_uid", "series_uid", "sop_uid", "instance_uid",
+                      "birth_date", "date_of_birth", "dob")
+_KEYS = frozenset(column_key(n) for n in (*IDENTIFIERS, *COLUMN_IDENTIFIERS))
 
 
-def _identifier(unknown: list[str]) -> str:
-    """Where a name given is one of the header's identifiers: why --by never takes it, and no MANIFEST.csv to write."""
-    named = [c for c in unknown if c.lower() in {i.lower() for i in IDENTIFIERS}]
-    if not named:
-        return ""
-    return (f"; {', '.join(named)}: an identifier in the DICOM header, which cxr-edge never writes into a report or any "
-            "other output (a value per patient or per film is no grouping either); --by takes what groups films: a "
-            "DICOM attribute above, or a MANIFEST.csv column of a ward, a site or a device")
+def identifying(columns: list[str]) -> list[str]:
+    """The names among ``columns`` that say they identify a patient or a study, whatever their case, spaces and
+    punctuation ('Patient ID', 'patient-id', 'ACCESSION_NUMBER'): --by never takes one, column or header attribute."""
+    return [c for c in columns if column_key(c) in _KEYS]
+
+
+def identifier_refusal(named: list[str], fields: list[str]) -> str:
+    """Why --by refuses ``named`` (from :func:`identifying`) and what it takes instead: the other MANIFEST.csv columns
+    (``fields``) where there are any. The name decides, not the values: a column of 50 patients' ids or fewer was
+    taken, and a column named for the patient holds nothing --by should print whatever it holds."""
+    def what(c: str) -> str:
+        if c in fields:
+            return f"MANIFEST.csv's {c} column names each film's patient or study"
+        return ("an identifier in the DICOM header" if c.lower() in {i.lower() for i in IDENTIFIERS} else
+                "names a patient or a study")  # patient_id is no header attribute: PatientID is
+    keys = {column_key(c) for c in named}
+    others = [f for f in fields if f.lower() != "file" and column_key(f) not in keys and not identifying([f])]
+    train = ("; cxr-train reads it to keep each patient's films on one side of the split, --by does not take it"
+             if any(c in fields and column_key(c) in {column_key(p) for p in PATIENT_COLUMNS} for c in named) else "")
+    return (f"--by {'; '.join(f'{c}: {what(c)}' for c in named)}, and cxr-edge never writes a patient's or a study's "
+            "identifier into a report or any other output (a value per patient or per film is no grouping either)"
+            f"{train}. --by takes what groups films: a MANIFEST.csv column of a site, a ward or a device"
+            + (f" (this MANIFEST.csv's: {', '.join(others)})" if others else "")
+            + ", or a DICOM attribute such as ViewPosition or Manufacturer (a column so named that holds no "
+            "identifier: rename it in MANIFEST.csv for what it holds)")
 
 
 def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str, attributes: tuple[str, ...]) -> str:

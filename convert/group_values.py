@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from convert.ages import NOT_AN_AGE, age_band, column_key, is_age_column
-from convert.by_column_hints import instead_hint
+from convert.by_column_hints import identifier_refusal, identifying, instead_hint
 from convert.format_group import FILE_FORMAT, film_format, format_note
 from edge.comma_list import comma_items
 from edge.figures import counted
@@ -145,13 +145,16 @@ def by_columns(by: str | None) -> list[str]:
 
 def check_columns(data_dir: Path, columns: list[str], files: list[str] | None = None,
                   prog: str = "cxr-evaluate") -> None:
-    """Refuse, before any film is read, a name that is neither a MANIFEST.csv column nor a DICOM
+    """Refuse, before any film is read, a name that says it identifies a patient or a study (a MANIFEST.csv
+    patient_id column too), a name that is neither a MANIFEST.csv column nor a DICOM
     attribute, and a MANIFEST.csv column of more than MAX_GROUPS values: counted here, from the
     manifest that is read anyway, rather than after minutes of reading, scoring and bootstrapping
     every film (70 s for 20,000). ``files``: count only these films' rows (the films to be scored);
     None: every row. A DICOM attribute's values are in the films' headers, so group_values counts
     those once the films are read."""
     fields, rows = read_manifest(data_dir)
+    if named := identifying(columns):  # by its name, a column or not: its values would be printed in the report
+        raise ValueError(identifier_refusal(named, fields))
     unknown = [c for c in columns if c not in fields and c not in DICOM_ATTRIBUTES and c != FILE_FORMAT]
     if unknown:
         have = f"MANIFEST.csv's columns are {', '.join(fields)}" if fields else f"{said_name(str(data_dir))} has no MANIFEST.csv"

@@ -106,9 +106,9 @@ def test_an_age_column_is_known_whatever_its_spelling(tmp_path, column):
 
 
 def test_an_identifier_is_not_a_grouping(tmp_path):
-    _manifest(tmp_path, [{"file": f"A/{k}.png", "patient": f"P{k}"} for k in range(MAX_GROUPS + 10)])
-    with pytest.raises(ValueError, match=f"{MAX_GROUPS + 10} different values"):
-        group_values(tmp_path, [f"A/{k}.png" for k in range(MAX_GROUPS + 10)], ["patient"])
+    _manifest(tmp_path, [{"file": f"A/{k}.png", "film_no": f"P{k}"} for k in range(MAX_GROUPS + 10)])
+    with pytest.raises(ValueError, match=f"{MAX_GROUPS + 10} different values"):  # 'patient': refused by its name
+        group_values(tmp_path, [f"A/{k}.png" for k in range(MAX_GROUPS + 10)], ["film_no"])
 
 
 def test_too_many_values_are_refused_from_the_manifest_before_any_film_is_read(tmp_path):
