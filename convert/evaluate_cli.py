@@ -94,7 +94,8 @@ def evaluate(
              "Manufacturer, ManufacturerModelName, PatientSex, PatientAge (in bands 0-17, 18-39, 40-59, 60-79, 80+), "
              "BodyPartExamined, InstitutionName, StationName, Modality, PhotometricInterpretation (MONOCHROME1 or 2), "
              "BitsStored; or format: each film's file format as read (DICOM, PNG, JPEG, ...), where MANIFEST.csv has "
-             "no column of that name. Example: --by ViewPosition,PatientAge"),
+             "no column of that name. A patient's or study's identifier (PatientID, a patient_id or MRN column) is "
+             "refused: a report is shared. Example: --by ViewPosition,PatientAge"),
     keep_seen: bool = typer.Option(
         False, "--keep-seen", help="Also score films the model was trained or validated on (found by SHA-256 "
                                    "or as resized or re-encoded copies: a .tflite from cxr-convert carries their "
