@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable
 import typer
 
 from edge.controls import escaped
+from edge.entry import command_says_stops, say_stopped_starting, starting, unsaid_start_stop
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -251,14 +252,15 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
     """Run a command's typer app as its console script: streams set up (reconfigure_streams), and
     standard output that cannot be written (`> /dev/full`) one line and exit code 2 rather than a
     traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
-    from edge.help_output import asks_for_help, fit_help_to_terminal, help_unprintable
-    from edge.interrupts import ignore_stops, keep_lost_stops, sigterm_as_interrupt
-
-    keep_lost_stops()  # as edge.entry.start does: `python -m edge.cli` starts here
-    reconfigure_streams()
-    fit_help_to_terminal()
-    if problem := help_unprintable():  # Click would print it nowhere and exit 0
-        raise SystemExit(fail(prog, problem).exit_code)
+    with starting(prog):  # a stop in these lines was a traceback
+        from edge.help_output import asks_for_help, fit_help_to_terminal, help_unprintable
+        from edge.interrupts import ignore_stops, keep_lost_stops, sigterm_as_interrupt
+        command_says_stops(False)  # until the command's one_line_errors begins, a stop is said here
+        keep_lost_stops()  # as edge.entry.start does: `python -m edge.cli` starts here
+        reconfigure_streams()
+        fit_help_to_terminal()
+        if problem := help_unprintable():  # Click would print it nowhere and exit 0
+            raise SystemExit(fail(prog, problem).exit_code)
     code = EXIT_OK
     try:
         try:
@@ -269,6 +271,14 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
             ignore_stops()  # before e, and the stopped work it holds, is let go: see ignore_stops
             if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's exit 1: a reader gone outside one_line_errors
                 code = EXIT_PIPE_CLOSED
+            elif unsaid_start_stop(e):  # Click reading the options, the command's imports: Typer's 130 said nothing
+                say_stopped_starting(prog)
+        except KeyboardInterrupt as e:  # while Typer built the command, before its own handling: was a traceback
+            ignore_stops()
+            if e.__context__ is not None:  # as the command ended (its SystemExit): no start, left as it was
+                raise
+            say_stopped_starting(prog)
+            code = EXIT_INTERRUPTED
         if sys.stdout is not None:  # started with >&-: the command said so and chose its exit code
             sys.stdout.flush()
     except RuntimeError as e:  # a symlink loop met before a command's one_line_errors (a default output folder)

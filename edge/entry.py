@@ -55,9 +55,32 @@ def starting(prog: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        if sys.stderr is not None:  # started with 2>&-: nothing to say it on
-            print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
+        say_stopped_starting(prog)
         raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+def say_stopped_starting(prog: str) -> None:
+    """The one line of a stop while a command starts (starting's, and run_app's for the stops Typer takes)."""
+    if sys.stderr is not None:  # started with 2>&-: nothing to say it on
+        print(f"{prog}: interrupted while starting; nothing was written", file=sys.stderr)
+
+
+_said_by_command = [False]  # a command's one_line_errors has begun: its stops are its own to say
+
+
+def command_says_stops(begun: bool = True) -> None:
+    """Called as a command's one_line_errors begins: a stop from here is the command's to say (or, with --debug, to
+    leave to Typer's exit 130), no start-up stop for run_app to say. run_app calls it with False as it starts."""
+    _said_by_command[0] = begun
+
+
+def unsaid_start_stop(e: SystemExit) -> bool:
+    """Whether ``e`` is Typer's exit 130 for a stop it caught before the command's one_line_errors began: while Click
+    read the options, --version looked for the runtime, or the command imported its modules (edge-classify's
+    edge.model: 80 ms). Typer says nothing for it (its Exit raised from the KeyboardInterrupt), so run_app says it."""
+    typers = e.__context__
+    return (e.code == EXIT_INTERRUPTED and not _said_by_command[0] and typers is not None
+            and isinstance(typers.__cause__, KeyboardInterrupt))
 
 
 def _first_line(e: BaseException) -> str:

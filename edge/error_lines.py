@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 import typer
 
+from edge.entry import command_says_stops
 from edge.cliutil import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, _loop, _plain, disk_hint, end_terminal_line, fail
 from edge.runtime import RuntimeMissing
 
@@ -76,6 +77,7 @@ def one_line_errors(prog: str, debug: bool, expected: tuple[type[BaseException],
     """
     folders = list(writes_to)
     try:
+        command_says_stops()  # a stop from here is said below (run_app's start-up line is not for it)
         yield
     except typer.Exit:
         raise
