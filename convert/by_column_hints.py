@@ -14,8 +14,10 @@ def instead_hint(data_dir: Path, unknown: list[str], fields: list[str], files: l
                  attributes: tuple[str, ...]) -> str:
     """'; ' and what to give instead of the unknown --by names (``attributes``: the DICOM attributes --by takes),
     or '' where there is nothing to say."""
+    # an identifier's refusal beside, not instead of, the MANIFEST.csv advice for the other names (--by PatientID,Ward)
+    others = [c for c in unknown if not _is_identifier(c)]
     return (_spelt_otherwise(unknown, fields, prog, attributes) or _sources_from_sheets(data_dir, unknown, fields, prog)
-            or _identifier(unknown) or _manifest_to_write(data_dir, unknown, fields, files))
+            or _identifier(unknown) + (_manifest_to_write(data_dir, others, fields, files) if others else ""))
 
 
 # A DICOM header's identifiers: no output of cxr-edge holds them (README, "Patient data"). `--by PatientID` was refused
@@ -26,12 +28,17 @@ IDENTIFIERS = ("PatientID", "PatientName", "PatientBirthDate", "OtherPatientIDs"
 
 def _identifier(unknown: list[str]) -> str:
     """Where a name given is one of the header's identifiers: why --by never takes it, and no MANIFEST.csv to write."""
-    named = [c for c in unknown if c.lower() in {i.lower() for i in IDENTIFIERS}]
+    named = [c for c in unknown if _is_identifier(c)]
     if not named:
         return ""
     return (f"; {', '.join(named)}: an identifier in the DICOM header, which cxr-edge never writes into a report or any "
             "other output (a value per patient or per film is no grouping either); --by takes what groups films: a "
             "DICOM attribute above, or a MANIFEST.csv column of a ward, a site or a device")
+
+
+def _is_identifier(name: str) -> bool:
+    """Whether --by's ``name`` is one of IDENTIFIERS, in any case (patientid): never a column to advise writing."""
+    return name.lower() in {i.lower() for i in IDENTIFIERS}
 
 
 def _spelt_otherwise(unknown: list[str], fields: list[str], prog: str, attributes: tuple[str, ...]) -> str:

@@ -1,0 +1,72 @@
+"""Review 74b of what session 74 merged: `--by PatientID,Ward` lost Ward's advice to the identifier's refusal; a stop
+Python drops while cxr-synth starts was swallowed unsaid (the hook hid its traceback, and cxr-synth has no check to
+act on it); run.json's seconds_with_teacher row said the teacher was counted for `--teacher RUN` too."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_by_an_identifier_beside_another_name_not_found_keeps_the_other_s_advice(tmp_path):
+    """`--by PatientID,Ward` on a folder without MANIFEST.csv: the identifier's refusal took the place of the
+    advice to write a MANIFEST.csv with a 'Ward' column, which `--by Ward` alone gets (and `--by PatientID` rightly
+    no longer gets for its id)."""
+    from convert.group_values import check_columns
+
+    (tmp_path / "COVID").mkdir()
+    with pytest.raises(ValueError) as e:
+        check_columns(tmp_path, ["PatientID", "Ward"], ["COVID/IM000001.dcm"])
+    said = str(e.value)
+    assert "PatientID: an identifier in the DICOM header" in said, said
+    assert "with a 'file' column" in said and "'Ward' column" in said, said
+    assert "'PatientID' column" not in said, said
+
+
+# As tests/test_watch_term74.py's: a real SIGTERM raised in a weakref callback while edge.entry imports the command's
+# module, where Python prints "Exception ignored" and drops the KeyboardInterrupt its handler raises.
+_DROPPED_WHILE_SYNTH_STARTS = """
+import signal, sys, weakref
+
+class Dropped:
+    def find_spec(self, name, path=None, target=None):
+        if name == "train.synth_cli":
+            sys.meta_path.remove(self)
+            class Held:
+                pass
+            held = Held()
+            ref = weakref.ref(held, lambda r: signal.raise_signal(signal.SIGTERM))
+            del held
+        return None
+
+sys.meta_path.insert(0, Dropped())
+from train.entry import cxr_synth
+cxr_synth()
+"""
+
+
+def test_a_sigterm_python_drops_while_cxr_synth_starts_still_stops_it(tmp_path):
+    """edge.interrupts.keep_lost_stops hides the dropped stop's traceback and keeps it for a command's next check;
+    cxr-synth had none, so the stop was swallowed without a word and every film written, exit 0 (up to 0.57.0 the
+    traceback at least said a stop was lost)."""
+    out = tmp_path / "synth"
+    proc = subprocess.run([sys.executable, "-c", _DROPPED_WHILE_SYNTH_STARTS, str(out), "--count", "2", "--size", "32"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 130, proc.stderr
+    assert "cxr-synth: error: interrupted" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and "wrote" not in proc.stdout, proc.stderr
+    assert not list(out.rglob("*.png"))
+
+
+def test_seconds_with_teacher_row_says_what_a_teacher_given_with_teacher_run_counts():
+    """train.one_run adds the teacher's seconds for the default recipe's own teacher alone; for `--teacher RUN` the
+    field is the student's seconds, which docs/json-fields.md's row ('With the teacher's training: its run.json's
+    seconds') said otherwise."""
+    text = (ROOT / "docs" / "json-fields.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| `seconds_with_teacher` |"))
+    assert "--teacher RUN" in row, row
