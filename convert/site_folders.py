@@ -76,7 +76,10 @@ def not_used(data_dir: Path, class_folders: dict[str, str]) -> str:
     compare.json's not_used). A class folder ``class_folders`` lacks was passed over empty (_empty_unknown)."""
     left = [said_name(f) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)]
     said = not_used_text(Path(data_dir), left, "left out with --class-map")
-    if not (empty := [said_name(f) for f in class_folder_names(Path(data_dir)) if f not in class_folders]):
+    # worked out again as the report is written: a folder copied in (with films) while they were scored is not one
+    empty = [said_name(f) for f in class_folder_names(Path(data_dir))
+             if f not in class_folders and not left_out_items(data_dir, {f: LEAVE_OUT})]
+    if not empty:
         return said
     them = (f"class folders {', '.join(empty)} (they hold no images, and are none of the model's classes)" if len(empty) > 1
             else f"class folder {empty[0]} (it holds no images, and is none of the model's classes)")

@@ -70,3 +70,21 @@ def test_seconds_with_teacher_row_says_what_a_teacher_given_with_teacher_run_cou
     text = (ROOT / "docs" / "json-fields.md").read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("| `seconds_with_teacher` |"))
     assert "--teacher RUN" in row, row
+
+
+def test_not_used_never_says_a_folder_with_films_holds_no_images(tmp_path):
+    """report.json's not_used is worked out again as the report is written, from the folder as it is then: a class
+    folder copied in while the films were scored (Pneumonia/, with films) was said to 'hold no images', as the empty
+    folders site_items passed over are."""
+    import numpy as np
+    from PIL import Image
+
+    from convert.site_folders import not_used
+
+    for folder in ("COVID", "Normal", "Pneumonia"):
+        (tmp_path / folder).mkdir()
+        Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8)).save(tmp_path / folder / "a.png")
+    assert "Pneumonia" not in not_used(tmp_path, {"COVID": "COVID", "Normal": "Normal"})
+    (tmp_path / "Lung_Opacity").mkdir()  # passed over as empty: still said
+    assert not_used(tmp_path, {"COVID": "COVID", "Normal": "Normal"}) == (
+        "not used: class folder Lung_Opacity (it holds no images, and is none of the model's classes)")
