@@ -88,3 +88,15 @@ def test_not_used_never_says_a_folder_with_films_holds_no_images(tmp_path):
     (tmp_path / "Lung_Opacity").mkdir()  # passed over as empty: still said
     assert not_used(tmp_path, {"COVID": "COVID", "Normal": "Normal"}) == (
         "not used: class folder Lung_Opacity (it holds no images, and is none of the model's classes)")
+
+
+@pytest.mark.parametrize("record", [{"data_dir": None, "model": "m.tflite"}, {"data_dir": ["x"], "model": 5}])
+def test_a_damaged_earlier_report_is_not_named_as_a_report_on_none(tmp_path, record):
+    """A report.json whose data_dir is null (damaged, or edited by hand) passes the folder check (its keys are there),
+    and the note said 'replacing the report on None', now of an --out folder too; it is treated as unreadable."""
+    import json
+
+    from convert.earlier_report import other_report
+
+    (tmp_path / "report.json").write_text(json.dumps({"metrics": {"n": 3}, **record}))
+    assert other_report(tmp_path, tmp_path.parent / "site", Path("m.tflite")) is None
