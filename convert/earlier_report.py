@@ -58,6 +58,8 @@ def other_comparison(out_dir: Path, data_dir: Path, model_a: Path, model_b: Path
 
     try:
         before = read_json(out_dir / "compare.json")
+        if not all(isinstance(exact_name(before, k), str) for k in ("model_a", "model_b", "data_dir")):
+            return None  # damaged: 'the comparison on None' was said
         was = [_recorded(before, k) for k in ("model_a", "model_b", "data_dir")]
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -100,3 +100,13 @@ def test_a_damaged_earlier_report_is_not_named_as_a_report_on_none(tmp_path, rec
 
     (tmp_path / "report.json").write_text(json.dumps({"metrics": {"n": 3}, **record}))
     assert other_report(tmp_path, tmp_path.parent / "site", Path("m.tflite")) is None
+
+
+def test_a_damaged_earlier_comparison_is_not_named_as_a_comparison_on_none(tmp_path):
+    """compare.json's likewise: 'replacing the comparison on None'."""
+    import json
+
+    from convert.earlier_report import other_comparison
+
+    (tmp_path / "compare.json").write_text(json.dumps({"data_dir": None, "model_a": "a.tflite", "model_b": "b.tflite"}))
+    assert other_comparison(tmp_path, tmp_path.parent / "site", Path("a.tflite"), Path("b.tflite")) is None
