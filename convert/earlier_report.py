@@ -37,7 +37,9 @@ def other_report(out_dir: Path, data_dir: Path, model: Path) -> str | None:
 
     try:
         before = read_json(out_dir / "report.json")
-        data, scored = str(exact_name(before, "data_dir")), str(exact_name(before, "model") or "")
+        data, scored = exact_name(before, "data_dir"), exact_name(before, "model") or ""
+        if not isinstance(data, str) or not isinstance(scored, str):  # damaged: 'the report on None' was said
+            return None
         data_at, scored_at = _recorded(before, "data_dir"), scored and _recorded(before, "model")
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -56,6 +58,8 @@ def other_comparison(out_dir: Path, data_dir: Path, model_a: Path, model_b: Path
 
     try:
         before = read_json(out_dir / "compare.json")
+        if not all(isinstance(exact_name(before, k), str) for k in ("model_a", "model_b", "data_dir")):
+            return None  # damaged: 'the comparison on None' was said
         was = [_recorded(before, k) for k in ("model_a", "model_b", "data_dir")]
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -76,7 +76,10 @@ def not_used(data_dir: Path, class_folders: dict[str, str]) -> str:
     compare.json's not_used). A class folder ``class_folders`` lacks was passed over empty (train.empty_class_folders)."""
     left = [said_name(f) for f in sorted(f for f, label in class_folders.items() if label == LEAVE_OUT)]
     said = not_used_text(Path(data_dir), left, "left out with --class-map")
-    if not (empty := [said_name(f) for f in class_folder_names(Path(data_dir)) if f not in class_folders]):
+    # worked out again as the report is written: a folder copied in (with films) while they were scored is not one
+    empty = [said_name(f) for f in class_folder_names(Path(data_dir))
+             if f not in class_folders and not left_out_items(data_dir, {f: LEAVE_OUT})]
+    if not empty:
         return said
     them = empty_unknown_text(empty, "model")
     return f"{said}, {them}" if said else f"not used: {them}"

@@ -50,10 +50,12 @@ def synth(
 
     # matched as cxr-train matches --classes to folders, ignoring case and punctuation: 'covid' was an unknown class
     wanted = as_folders(wanted, SYNTHETIC_CLASSES)  # two names of one class: refused by generate as duplicates
+    from edge.interrupts import kept_interrupts
     from train.run_lock import run_folder_lock
 
-    # two at once into one folder left films of both, one's stale-film cleanup removing the other's, under one's README
-    with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]), \
+    # two at once into one folder left films of both, one's stale-film cleanup removing the other's, under one's README;
+    # kept_interrupts acts on a stop Python dropped while the command started (edge.entry): it was swallowed unsaid
+    with one_line_errors("cxr-synth", debug=False, writes_to=[out_dir]), kept_interrupts(), \
             run_folder_lock(out_dir, "cxr-synth", "two sets at once into one folder would mix their films, under a "
                             "README that describes one of them", create=True):
         written = generate(out_dir, n_per_class=count, classes=wanted, size=(size, size), seed=seed, progress=True)
