@@ -11,29 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_watch_term74 import dropped_while_importing
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-# As tests/test_watch_term74.py's: a real SIGTERM raised in a weakref callback while edge.entry imports the command's
-# module, where Python prints "Exception ignored" and drops the KeyboardInterrupt its handler raises.
-_DROPPED_WHILE_SYNTH_STARTS = """
-import signal, sys, weakref
-
-class Dropped:
-    def find_spec(self, name, path=None, target=None):
-        if name == "train.synth_cli":
-            sys.meta_path.remove(self)
-            class Held:
-                pass
-            held = Held()
-            ref = weakref.ref(held, lambda r: signal.raise_signal(signal.SIGTERM))
-            del held
-        return None
-
-sys.meta_path.insert(0, Dropped())
-from train.entry import cxr_synth
-cxr_synth()
-"""
+# As tests/test_watch_term74.py's: a real SIGTERM dropped by Python while the command's module is imported.
+_DROPPED_WHILE_SYNTH_STARTS = dropped_while_importing("train.synth_cli", "train.entry:cxr_synth")
 
 
 def test_a_sigterm_python_drops_while_cxr_synth_starts_still_stops_it(tmp_path):

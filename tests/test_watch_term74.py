@@ -88,12 +88,16 @@ def test_a_watch_stopped_while_it_starts_exits_with_a_code_the_documented_unit_c
 
 # As a SIGTERM landing in importlib's module-lock callback while edge.entry imports edge.cli: a real SIGTERM, raised
 # in a weakref callback, where Python prints "Exception ignored" and drops the KeyboardInterrupt its handler raises.
-_DROPPED_WHILE_STARTING = """
+def dropped_while_importing(module: str, entry: str) -> str:
+    """A `python -c` program that starts ``entry`` (``package.module:function``) with a SIGTERM dropped so while
+    ``module`` is imported."""
+    package, function = entry.split(":")
+    return f"""
 import signal, sys, weakref
 
 class Dropped:
     def find_spec(self, name, path=None, target=None):
-        if name == "edge.cli":
+        if name == {module!r}:
             sys.meta_path.remove(self)
             class Held:
                 pass
@@ -103,9 +107,12 @@ class Dropped:
         return None
 
 sys.meta_path.insert(0, Dropped())
-from edge.entry import edge_classify
-edge_classify()
+from {package} import {function}
+{function}()
 """
+
+
+_DROPPED_WHILE_STARTING = dropped_while_importing("edge.cli", "edge.entry:edge_classify")
 
 
 def test_a_sigterm_python_drops_while_the_watch_starts_still_stops_it(tiny_run, tmp_path):
