@@ -10,7 +10,7 @@ from pathlib import Path
 from convert.ages import column_key
 from convert.format_group import FILE_FORMAT
 from edge.output import said_name
-from train.patients import PATIENT_COLUMNS
+from train.patients import PATIENT_COLUMNS, patient_column
 
 
 def instead_hint(data_dir: Path, unknown: list[str], fields: list[str], files: list[str] | None, prog: str,
@@ -51,8 +51,10 @@ def identifier_refusal(named: list[str], fields: list[str]) -> str:
                 "names a patient or a study")  # patient_id is no header attribute: PatientID is
     keys = {column_key(c) for c in named}
     others = [f for f in fields if f.lower() != "file" and column_key(f) not in keys and not identifying([f])]
+    # the one column cxr-train reads, as it finds it: not every name refused here (SubjectID, a second one), and the
+    # refusal said so of each
     train = ("; cxr-train reads it to keep each patient's films on one side of the split, --by does not take it"
-             if any(c in fields and column_key(c) in {column_key(p) for p in PATIENT_COLUMNS} for c in named) else "")
+             if patient_column(fields) in named else "")
     return (f"--by {'; '.join(f'{c}: {what(c)}' for c in named)}, and cxr-edge never writes a patient's or a study's "
             "identifier into a report or any other output (a value per patient or per film is no grouping either)"
             f"{train}. --by takes what groups films: a MANIFEST.csv column of a site, a ward or a device"

@@ -53,8 +53,8 @@ def misspelt_warning(pairs: list[tuple[str, str]], data_dir: Path) -> str:
     """One warning line for ``pairs`` (misspelt_pairs): each folder and the sheet it lost, the way on (rename it, or
     give --classes to train it as spelt), and what going on costs: the class's name, its films' source."""
     one = len(pairs) == 1
-    met = "; ".join(f"{said_name(f)}/ has no {said_name(f)}{SUFFIX}, and {said_name(s)}{SUFFIX} has no {said_name(s)}/ folder"
-                    for f, s in pairs)
+    met = "; ".join(f"{said_name(f)}/ has no {said_name(f)}{SUFFIX}, and {said_name(_sheet(data_dir, s))} has no "
+                    f"{said_name(s)}/ folder" for f, s in pairs)
     folders = ", ".join(said_name(f) for f, _ in pairs)
     return (f"warning: in {said_name(str(data_dir))}, {met}: {'a misspelt folder' if one else 'misspelt folders'}? "
             f"rename {'it' if one else 'them'}, or give --classes to train {'it' if one else 'them'} as spelt. As "
@@ -62,3 +62,9 @@ def misspelt_warning(pairs: list[tuple[str, str]], data_dir: Path) -> str:
             f"device and of every report, and {'its' if one else 'their'} films' source is {NOT_GIVEN}: one group in "
             "the per-source figures, a shortcut audit blind to their archive, and --holdout-source can match their "
             "file names only")
+
+
+def _sheet(data_dir: Path, name: str) -> str:
+    """The file name of class ``name``'s sheet as it lies in ``data_dir``: the older release's 'Viral
+    Pneumonia.matadata.xlsx' was said as a 'Viral Pneumonia.metadata.xlsx' that is nowhere to be found."""
+    return next((f"{name}{s}" for s in SUFFIXES if (Path(data_dir) / f"{name}{s}").is_file()), f"{name}{SUFFIX}")
