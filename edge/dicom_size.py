@@ -3,7 +3,8 @@
 A few MB of RLE or JPEG can say any size, and a decoder makes all of it before anyone looks: the
 header's size in bytes, and a JPEG or JPEG 2000 codestream's own size against the header's, are
 checked first (edge.dicom). A Deflated data set is inflated by pydicom whole, headers and all, before
-any of them can be read (a 1 MB file took 2.1 GB): its inflated size is counted first, keeping none of it."""
+any of them can be read (a 1 MB file took 2.1 GB): its inflated size is counted first, keeping none of it,
+and a stream cut short (an interrupted copy) or damaged is said so there (pydicom says zlib's bare 'error')."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ MAX_INFLATED_BYTES = MAX_FILE_BYTES
 
 def check_inflated_size(fp: BinaryIO) -> None:
     """Refuse a Deflated Explicit VR data set that would inflate past MAX_INFLATED_BYTES, counting it a
-    block at a time; any other file passes. ``fp`` is left where it was."""
+    block at a time, or whose deflate stream ends before its end (a copy cut short) or is no deflate data
+    (damaged): pydicom says either as zlib's bare 'error'. Any other file passes. ``fp`` is left where it was."""
     from pydicom.filereader import _read_file_meta_info, read_preamble
     from pydicom.uid import DeflatedExplicitVRLittleEndian
 
@@ -43,16 +45,21 @@ def check_inflated_size(fp: BinaryIO) -> None:
     try:
         if not deflated:
             return
-        inflate, total = zlib.decompressobj(-zlib.MAX_WBITS), 0
-        while (block := fp.read(1 << 20)) and not inflate.eof:
-            while block:
-                total += len(inflate.decompress(block, 1 << 24))
-                if total > MAX_INFLATED_BYTES:
-                    raise ImageError(f"refused: its Deflated data set inflates to more than {MAX_INFLATED_BYTES} "
-                                     "bytes, far beyond any film: a damaged file or no film; export it again")
-                block = inflate.unconsumed_tail
-    except zlib.error:  # not deflate data: pydicom's own read says so
-        pass
+        inflate, total, began = zlib.decompressobj(-zlib.MAX_WBITS), 0, False
+        while not inflate.eof:
+            block = inflate.unconsumed_tail or fp.read(1 << 20)
+            out = len(inflate.decompress(block, 1 << 24))  # b"" gives what zlib still holds back, if any
+            if not block and not out:  # every byte read, and the stream not at its end
+                where = "its deflated data set" if began else "its header, before any pixel data"
+                raise ImageError(f"DICOM file ends inside {where}: cut short (an interrupted copy?); copy it again")
+            began, total = True, total + out
+            if total > MAX_INFLATED_BYTES:
+                raise ImageError(f"refused: its Deflated data set inflates to more than {MAX_INFLATED_BYTES} "
+                                 "bytes, far beyond any film: a damaged file or no film; export it again")
+    except zlib.error as e:  # bytes that are no deflate stream, wherever the file ends: copying it again won't help
+        why = str(e).rpartition(": ")[2]
+        raise ImageError(f"unreadable DICOM: its deflated data set is damaged ({escaped(why)}); "
+                         "export the film again") from None
     finally:
         fp.seek(start)
 
