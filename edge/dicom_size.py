@@ -154,9 +154,9 @@ def check_native_length(ds) -> None:
         return  # accept (older equipment sends it; pydicom's MR_small_padded.dcm), not pixels of a wrong header
     pixels = f"{bits}-bit pixels" if samples == 1 else f"pixels of {samples} {bits}-bit samples"
     said = f"{cols}x{rows} {pixels}" if frames == 1 else f"{frames} frames of {cols}x{rows} {pixels}"
-    raise ImageError(f"refused: its header says {said} ({frame_bits / 8:g} bytes a frame), but its pixel data is "
-                     f"{actual} bytes, no whole number of frames: a wrong Rows or Columns? (decoded, each row would "
-                     "run into the next)")
+    raise ImageError(f"refused: its header says {said} ({_frame_bytes(frame_bits)} bytes a frame), but its pixel "
+                     f"data is {actual} bytes, no whole number of frames: a wrong Rows or Columns? (decoded, each row "
+                     "would run into the next)")
 
 
 def _one_film_cut_in_frames(ds, rows: int, cols: int, samples: int, bits: int, whole: int) -> str | None:
@@ -284,7 +284,13 @@ def _too_short(rows: int, cols: int, samples: int, bits: int, frames: int, frame
     (the file read to its end, so a copy would be the same), in words that say what to do."""
     pixels = f"{bits}-bit pixels" if samples == 1 else f"pixels of {samples} {bits}-bit samples"
     fields = "Rows or Columns" if frames == 1 else "Number of Frames, Rows or Columns"
-    said = (f"{cols}x{rows} {pixels} ({frame_bits / 8:g} bytes)" if frames == 1 else
-            f"{frames} frames of {cols}x{rows} {pixels} ({frame_bits / 8:g} bytes a frame)")
+    said = (f"{cols}x{rows} {pixels} ({_frame_bytes(frame_bits)} bytes)" if frames == 1 else
+            f"{frames} frames of {cols}x{rows} {pixels} ({_frame_bytes(frame_bits)} bytes a frame)")
     return (f"refused: its header says {said}, but its pixel data is {actual} bytes, too few: a wrong {fields}? "
             "(the file is whole: copying it again will not help; correct the header or re-export the film)")
+
+
+def _frame_bytes(frame_bits: int) -> str:
+    """A frame's size in bytes as said to users: whole, where ':g' wrote every chest film's (a million bytes or
+    more) as '1.0998e+07'; a packed 1-bit frame's part byte kept exactly ('500500.125', not ':g''s '500500')."""
+    return str(frame_bits // 8) if frame_bits % 8 == 0 else str(frame_bits / 8)
