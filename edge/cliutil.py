@@ -254,7 +254,7 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
     traceback, or an exit code a script would misread (cxr-convert's 1 is a failed gate)."""
     with starting(prog):  # a stop in these lines was a traceback
         from edge.help_output import asks_for_help, fit_help_to_terminal, help_unprintable
-        from edge.interrupts import ignore_stops, keep_lost_stops, sigterm_as_interrupt
+        from edge.interrupts import ignore_stops, keep_lost_stops, said_if_stopped_late, sigterm_as_interrupt
         command_says_stops(False)  # until the command's one_line_errors begins, a stop is said here
         keep_lost_stops()  # as edge.entry.start does: `python -m edge.cli` starts here
         reconfigure_streams()
@@ -267,11 +267,10 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
             with sigterm_as_interrupt():  # a service manager's stop or `timeout` ends it as Ctrl-C does: said, tidied
                 app()
         except SystemExit as e:  # typer ends every command so; the last output is flushed below
-            code = e.code
             ignore_stops()  # before e, and the stopped work it holds, is let go: see ignore_stops
-            if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's exit 1: a reader gone outside one_line_errors
-                code = EXIT_PIPE_CLOSED
-            elif unsaid_start_stop(e):  # Click reading the options, the command's imports: Typer's 130 said nothing
+            # click's exit 1 where a reader went away outside one_line_errors is a gone reader's 141
+            code = EXIT_PIPE_CLOSED if type(sys.stdout).__name__ == "PacifyFlushWrapper" else e.code
+            if unsaid_start_stop(e):  # Click reading the options, the command's imports: Typer's 130 said nothing
                 say_stopped_starting(prog)
         except KeyboardInterrupt as e:  # while Typer built the command, before its own handling: was a traceback
             ignore_stops()
@@ -281,6 +280,7 @@ def run_app(prog: str, app: Callable[[], Any]) -> None:
             code = EXIT_INTERRUPTED
         if sys.stdout is not None:  # started with >&-: the command said so and chose its exit code
             sys.stdout.flush()
+        code = said_if_stopped_late(prog, code)  # a stop Python dropped after the command's last check: said, 130
     except RuntimeError as e:  # a symlink loop met before a command's one_line_errors (a default output folder)
         if not (loop := _loop(e)):
             raise

@@ -38,6 +38,22 @@ def keep_lost_stops() -> None:
     sys.unraisablehook = hook
 
 
+def said_if_stopped_late(prog: str, code: int | None) -> int | None:
+    """130 after one line on stderr where a stop Python dropped (keep_lost_stops) is still pending as a command ends
+    with its work done (``code`` 0, or 1 where some film failed or the gate did not pass); ``code`` otherwise. One
+    dropped after the command's last check (late in a batch, in cxr-train's last steps, as cxr-convert or
+    cxr-evaluate wrote its report) was swallowed without a word and the command exited as if never stopped (up to
+    0.57.0 it printed an "Exception ignored" traceback). Its work is not undone: what it wrote is whole, and the line
+    says so. Call it once the command's output is flushed and stops are ignored (ignore_stops)."""
+    if not _lost or code not in (0, 1, None):  # an error, a stop or a gone reader already said is left as it was
+        return code
+    _lost.clear()
+    if sys.stderr is not None:  # started with 2>&-: the exit code says it
+        print(f"{prog}: error: interrupted; the stop came through only after its work was written: what it wrote and "
+              "said above is complete", file=sys.stderr)
+    return 130  # edge.cliutil's EXIT_INTERRUPTED: not imported here (Typer)
+
+
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Inside: SIGTERM (a service manager's stop) raises KeyboardInterrupt, as Ctrl-C does, so
@@ -100,8 +116,12 @@ def kept_interrupts() -> Iterator[Callable[[], None]]:
             signal.signal(sig, stop)
     try:
         yield check
+    except KeyboardInterrupt:
+        _lost.clear()  # acted on, a dropped one with it: a watch's summary and exit 0 are not followed by a late stop's line
+        raise
     except Exception:
         if asked:  # a stop a library turned into another error (TensorFlow: a pybind11 MISMATCH, a SystemError) is a stop
+            _lost.clear()
             raise KeyboardInterrupt from None
         raise
     finally:
