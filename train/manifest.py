@@ -18,8 +18,8 @@ from pathlib import Path
 from edge.output import said_name
 from edge.spreadsheet import formula_unguarded
 from train.manifest_paths import Inside, row_name
-from train.manifest_text import (DELIMITERS, ManifestError, check_is_text, csv_error, decode,  # noqa: F401
-                                 extra_values, separator)
+from train.manifest_text import (ManifestError, check_is_text, csv_error, decode, extra_values, line_in_one_cell,
+                                 separator)
 from train.side_file import SideFileError, read_side_file
 
 NOT_GIVEN = "(not given)"  # a film's source (or --by group) where it has none: one name in every table and file
@@ -117,6 +117,8 @@ def _rows(reader, path: Path, twice: list[str] | None, read: list[int],
         line, read[0] = read[0] + 1, reader.line_num
         if extra := [v for v in values[len(columns):] if v.strip()]:
             raise ManifestError(extra_values(path, line, len(columns), len(values), extra, reader))
+        if len(values) == 1 < len(columns) and (said := line_in_one_cell(path, line, values[0], len(columns), reader)):
+            raise ManifestError(said)
         row = {c: formula_unguarded(v.strip()) for c, v in zip(columns, values)} if once else _first_of_each(columns, values)
         name = row_name(row.get(key, ""), inside)
         if name:
