@@ -256,7 +256,6 @@ def test_a_folder_named_like_a_film_is_a_folder_where_opening_it_is_permission_d
     """Windows' os.open of a folder raises PermissionError (EACCES), not IsADirectoryError: a folder named
     scan.png was said to be 'permission denied', sending the user to fix its rights. A real EACCES stays one."""
     import errno
-    import os
 
     from edge import regular_file
 
