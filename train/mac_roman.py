@@ -11,8 +11,11 @@ import re
 
 from edge.dicom_text import western_text
 
-# letters of German, French and their neighbours' names, as a word holds them after a letter (Süd, Hôpital, café)
-_NAME_LETTERS = re.compile("(?<=[^\\W\\d_])[äöüßéèêëàâçôîïûùñåøæœ]")
+# letters of German, French and their neighbours' names, as a word holds them after a letter (Süd, Hôpital, café);
+# code page 1252's š and ž too (Košice, Ružomberok: Czech, Slovak and Finnish names, the same bytes in code page
+# 1250), or a Windows file holding no other was read as Mac Roman's ö and û ('Koöice'), where it read right up to
+# 0.57.0; in capitals only between capitals (KOŠICE), as Mac Roman's ä after a capital begins 'MŠntsŠlŠ' (Mäntsälä)
+_NAME_LETTERS = re.compile("(?<=[^\\W\\d_])[äöüßéèêëàâçôîïûùñåøæœšž]|(?<=[A-Z])[ŠŽ](?=[A-Z])")
 # Capitals that begin a word (Ärzte, Übersicht, École) before a small letter
 _CAPITALS = re.compile("(?<![^\\W\\d_])[ÄÖÜÉÅ](?=[a-z])")
 # what code page 1252 (or Latin-1, for its five undefined bytes) reads Mac Roman's letters as (ö: š, ß: §), between
