@@ -193,7 +193,7 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                  "only those written)") if how.watch and how.answered is not None else ""
     keep = how.explain is not None
     if watcher is not None:
-        from edge.interrupts import hangup_said, kept_interrupts
+        from edge.interrupts import forget_dropped_stops, hangup_said, kept_interrupts
         from edge.watch import watch as arrivals
 
         given: dict[Path, str] = {}  # each folder watched once (edge.watch_folders), as first given: not one a note left out
@@ -237,8 +237,8 @@ def answer(m, how: Answering, images: list[str], paths: list[Path], missing: lis
                         say(where[0])
                     emit(watcher.noting_failures(classify_files(m, arrived, how.threads, keep_inputs=keep,
                                                                 refuse_header=how.refuse_atypical)))
-            except KeyboardInterrupt:
-                pass
+            except KeyboardInterrupt:  # the stop that ends a watch, and a dropped one with it: one summary, no late line
+                forget_dropped_stops()
             except BrokenPipeError:  # a service's log reader gone: said, and not the exit code of a failed film
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise fail("edge-classify", f"standard output was closed (its reader went away) after "

@@ -54,6 +54,12 @@ def said_if_stopped_late(prog: str, code: int | None) -> int | None:
     return 130  # edge.cliutil's EXIT_INTERRUPTED: not imported here (Typer)
 
 
+def forget_dropped_stops() -> None:
+    """Drop the stops Python dropped that a stop acted on stands for (a watch's end, which takes its summary and exit
+    0): said_if_stopped_late would say them after it, a second stop of one user's asking."""
+    _lost.clear()
+
+
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Inside: SIGTERM (a service manager's stop) raises KeyboardInterrupt, as Ctrl-C does, so
@@ -117,7 +123,7 @@ def kept_interrupts() -> Iterator[Callable[[], None]]:
     try:
         yield check
     except KeyboardInterrupt:
-        _lost.clear()  # acted on, a dropped one with it: a watch's summary and exit 0 are not followed by a late stop's line
+        forget_dropped_stops()  # acted on, a dropped one with it: a watch's summary and exit 0 are not followed by a late stop's line
         raise
     except Exception:
         if asked:  # a stop a library turned into another error (TensorFlow: a pybind11 MISMATCH, a SystemError) is a stop
