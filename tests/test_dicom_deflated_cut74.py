@@ -14,16 +14,9 @@ import pytest
 
 pydicom = pytest.importorskip("pydicom", reason="DICOM support is the optional [dicom] extra")
 
-from edge.preprocess import ImageError, load_bytes  # noqa: E402
+from edge.preprocess import load_bytes  # noqa: E402
 from tests.test_dicom import deflated, make_dicom, ramp  # noqa: E402
-
-CUT = "cut short (an interrupted copy?); copy it again"
-
-
-def reason(data: bytes) -> str:
-    with pytest.raises(ImageError) as e:
-        load_bytes(data, "IM000001")
-    return str(e.value)
+from tests.test_dicom_cut_anywhere import CUT, reason  # noqa: E402
 
 
 def film_and_meta_end() -> tuple[bytes, int]:
