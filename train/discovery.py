@@ -50,7 +50,8 @@ def _twin_spelt(name: str) -> str:
 def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int = 2, out: Path | None = None,
              log: Callable[[str], None] = stderr_note,
              check_labels: bool = True, leave_out_hint: bool = True,
-             by: ByCommand = ByCommand()) -> tuple[list[Item], dict[str, str] | None, str]:
+             by: ByCommand = ByCommand(),
+             empty_hint: Callable[[list[str]], str] | None = None) -> tuple[list[Item], dict[str, str] | None, str]:
     """Find (items, given split by path or None, layout name) under data_dir.
 
     Training needs two classes at least; scoring a model does not (a site may check the
@@ -59,7 +60,9 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
     are left out with a note to ``log``. ``leave_out_hint``: an empty class folder's error says how to
     go on without it (--classes for training, --class-map FOLDER=- for scoring); not where neither
     would (an --add-data folder is listed before its --class-map applies). ``by``: the scoring command and its --by
-    columns, for the note on a MANIFEST.csv without a source column (train.source_column_hint)."""
+    columns, for the note on a MANIFEST.csv without a source column (train.source_column_hint). ``empty_hint``: what
+    to do with the empty class folders it is given, said after their error in the place of those hints (an --add-data
+    folder's: train.empty_class_folders.site_empty_hint)."""
     data_dir = Path(data_dir)
     if problem := (not_a_data_folder(data_dir) or split_twins(data_dir) or half_a_split(data_dir)
                    or split_inside_a_class(data_dir, out)):
@@ -127,7 +130,7 @@ def discover(data_dir: Path, classes: list[str] | None = None, min_classes: int 
                         f"{'holds' if len(empty) == 1 else 'hold'} no images (files with an image suffix "
                         "such as .png, .jpg, .dcm, or DICOM files whatever their name)"
                         + (f"; the lung masks in {masks[0]}/masks/ are no films" if masks else "")
-                        + ("" if not leave_out_hint else
+                        + (empty_hint(empty) if empty_hint else "" if not leave_out_hint else
                            f"; to train without {'it' if len(empty) == 1 else 'them'}: {classes_option(rest)}"
                            if min_classes >= 2 and len(rest) >= min_classes else
                            # scoring: no --classes there, but --class-map leaves a folder out

@@ -22,7 +22,7 @@ from train.class_folders import class_folder_names, unreachable_class_folders
 from train.class_names import LEAVE_OUT, as_spelt, match_classes, parse_class_map, same_class_key
 from train.data import DataError, Item
 from train.discovery import discover
-from train.empty_class_folders import empty_unknown, empty_unknown_text, holds_films
+from train.empty_class_folders import empty_unknown, empty_unknown_text, holds_films, site_empty_hint
 from train.manifest import read_manifest
 from train.manifest_labels import disagreement_warning, label_disagreements
 
@@ -174,6 +174,15 @@ def empty_folders(root: Path, classes: list[str], mapping: dict[str, str]) -> tu
     return passed, [f for f in folders if spelt.get(f) == LEAVE_OUT and f not in lost and not holds_films(root, f)]
 
 
+def _classes_of(folders: list[str], classes: list[str], mapping: dict[str, str]) -> list[str]:
+    """The run's classes that an added folder's class ``folders`` stand for, for a message; their own names where
+    one stands for none (refused later, with its own words)."""
+    try:
+        return sorted({c for c in match_classes(folders, classes, mapping).values() if c != LEAVE_OUT})
+    except ValueError:
+        return sorted(folders)
+
+
 FEW = 15  # a site's films of one class; fewer did less on cxr-dev (RESULTS.md, "A site's own films")
 
 
@@ -209,7 +218,11 @@ def added_items(dirs: list[str], classes: list[str], log=lambda msg: None, class
         read = sorted(set(class_folder_names(root)) - set(passed) - set(unread)) if passed or unread else None
         if read == []:
             raise DataError(f"--add-data {said_name(str(d))} holds no class folder among {', '.join(classes)}")
-        items, given, _ = discover(root, classes=read, min_classes=1, check_labels=False, leave_out_hint=False)
+        items, given, _ = discover(root, classes=read, min_classes=1, check_labels=False, leave_out_hint=False,
+                                   empty_hint=lambda empty: site_empty_hint(
+                                       str(d), empty, _classes_of(empty, classes, mapping),
+                                       _classes_of([f for f in read or class_folder_names(root) if f not in empty],
+                                                   classes, mapping)))
         if given is not None:
             raise DataError(f"--add-data {said_name(str(d))} has its own train/test folders; add a folder of class folders instead "
                             "(the run makes one split over all the data)")

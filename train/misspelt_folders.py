@@ -8,6 +8,10 @@ named in one warning, in the place of that one (train.film_sources). A warning, 
 was and as every other mismatch between a data folder's sheets and its films is: a folder of one's own beside a
 class whose folder was removed on purpose is no mistake. Names far apart (Tuberculosis/ beside
 Lung_Opacity.metadata.xlsx) are no respelling of each other and are not paired.
+
+A student of ``cxr-train --teacher RUN`` reads no folder: it takes its teacher's split and classes, and says the
+teacher's data warnings again, this one among them. Its way on ('rename it, or give --classes') does nothing there,
+so a note after it says the teacher's (student_note; up to 0.57.0 nothing was asked of a student, nor of its teacher).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from train.manifest import NOT_GIVEN
 # how alike two names' keys must be (difflib's ratio: Nromal/Normal 0.83, COVD/COVID 0.89, Healthy/Normal 0.31,
 # Tuberculosis/Lung_Opacity 0.17); a pairing only asks the question, the folder is trained as it is either way
 CLOSE = 0.75
+MISSPELT = "misspelt folder"  # in the warning's question, one folder or more: how a student tells it (student_note)
 
 
 def sheets_without_folder(data_dir: Path) -> list[str]:
@@ -56,12 +61,22 @@ def misspelt_warning(pairs: list[tuple[str, str]], data_dir: Path) -> str:
     met = "; ".join(f"{said_name(f)}/ has no {said_name(f)}{SUFFIX}, and {said_name(_sheet(data_dir, s))} has no "
                     f"{said_name(s)}/ folder" for f, s in pairs)
     folders = ", ".join(said_name(f) for f, _ in pairs)
-    return (f"warning: in {said_name(str(data_dir))}, {met}: {'a misspelt folder' if one else 'misspelt folders'}? "
+    return (f"warning: in {said_name(str(data_dir))}, {met}: {'a ' + MISSPELT if one else MISSPELT + 's'}? "
             f"rename {'it' if one else 'them'}, or give --classes to train {'it' if one else 'them'} as spelt. As "
             f"{'it is' if one else 'they are'}, {folders} {'is a class' if one else 'are classes'} of the model, of the "
             f"device and of every report, and {'its' if one else 'their'} films' source is {NOT_GIVEN}: one group in "
             "the per-source figures, a shortcut audit blind to their archive, and --holdout-source can match their "
             "file names only")
+
+
+def student_note(warnings: list[str], teacher: str) -> str | None:
+    """The note a student of ``teacher`` adds where the teacher's recorded ``warnings`` ask about a misspelt folder:
+    renaming it, or --classes on the student (which must be the teacher's), changes nothing for a student."""
+    if not any(MISSPELT in line for line in warnings):
+        return None
+    return (f"note: the misspelt folder asked about above is a class of --teacher {said_name(teacher)}, and a student "
+            "takes its teacher's classes and split: renaming the folder, or --classes here, changes nothing; rename "
+            "it, train the teacher again, then this student")
 
 
 def _sheet(data_dir: Path, name: str) -> str:

@@ -20,6 +20,7 @@ from train.split_notes import split_warnings
 from train.run_record import run_record_said
 from train.split_rules import older_split_rules
 from train.split_synthetic import synthetic_unrecorded
+from train.misspelt_folders import student_note
 
 if TYPE_CHECKING:
     from train.run import TrainSettings
@@ -64,6 +65,8 @@ def teacher_data(s: TrainSettings, config: PreprocessConfig) -> tuple[Split, dic
             "cxr-convert scores them; if they were removed on purpose (a wrong label, a copy), train the teacher again")
     if not own:  # said when the teacher's split was drawn, on that call's stderr alone; the default recipe's step 1
         say_teacher_warnings(trun, split)
+        if note := student_note(recorded_warnings(trun.get("data_warnings")) or [], str(tdir)):
+            log(note)  # the warning's own way on is the teacher's command's
     if found := synthetic_unrecorded(trun, split, f"--teacher's {said_name(str(tdir / 'run.json'))}", "the student is"):
         split.notes = {**split.notes, **found[0]}  # saved as the student's split.json, and its run.json's marks
         log(found[1])
