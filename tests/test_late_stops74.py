@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.test_watch_term74 import DROP
+
 ROOT = Path(__file__).resolve().parents[1]
 LATE_LINE = "error: interrupted; the stop came through only after its work was written"
 
@@ -19,19 +21,15 @@ def dropped_after(module: str, function: str, entry: str) -> str:
     """A `python -c` program that starts ``entry`` (``package.module:function``) with a SIGTERM raised in a weakref
     callback (where Python drops it) just after ``module.function`` returns: past the command's last check."""
     package, start = entry.split(":")
-    return f"""
-import importlib, signal, sys, weakref
+    return DROP + f"""
+import importlib
 
 late = importlib.import_module({module!r})
 real = getattr(late, {function!r})
 
 def dropping(*args, **kwargs):
     result = real(*args, **kwargs)
-    class Held:
-        pass
-    held = Held()
-    ref = weakref.ref(held, lambda r: signal.raise_signal(signal.SIGTERM))
-    del held
+    drop()
     return result
 
 setattr(late, {function!r}, dropping)

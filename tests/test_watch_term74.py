@@ -88,22 +88,29 @@ def test_a_watch_stopped_while_it_starts_exits_with_a_code_the_documented_unit_c
 
 # As a SIGTERM landing in importlib's module-lock callback while edge.entry imports edge.cli: a real SIGTERM, raised
 # in a weakref callback, where Python prints "Exception ignored" and drops the KeyboardInterrupt its handler raises.
+# drop(), in the child: a real SIGTERM raised in a weakref callback, where Python drops the KeyboardInterrupt
+DROP = """
+import signal, sys, weakref
+
+def drop():
+    class Held:
+        pass
+    held = Held()
+    ref = weakref.ref(held, lambda r: signal.raise_signal(signal.SIGTERM))  # noqa: F841 (alive as held goes)
+    del held
+"""
+
+
 def dropped_while_importing(module: str, entry: str) -> str:
     """A `python -c` program that starts ``entry`` (``package.module:function``) with a SIGTERM dropped so while
     ``module`` is imported."""
     package, function = entry.split(":")
-    return f"""
-import signal, sys, weakref
-
+    return DROP + f"""
 class Dropped:
     def find_spec(self, name, path=None, target=None):
         if name == {module!r}:
             sys.meta_path.remove(self)
-            class Held:
-                pass
-            held = Held()
-            ref = weakref.ref(held, lambda r: signal.raise_signal(signal.SIGTERM))
-            del held
+            drop()
         return None
 
 sys.meta_path.insert(0, Dropped())
