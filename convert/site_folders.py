@@ -20,7 +20,7 @@ from train.class_names import LEAVE_OUT, match_classes, parse_class_map, same_cl
 from train.class_folders import class_folder_names, class_roots, mask_folder_names, not_used_text, unreachable
 from train.data import DataError, Item
 from train.discovery import discover
-from train.empty_class_folders import empty_unknown, empty_unknown_text
+from train.empty_class_folders import empty_unknown, empty_unknown_text, holds_films
 from train.folder_level import data_folder_below
 from train.label_sheet import sheet_advice
 from train.foreign_files import backslash_names
@@ -78,7 +78,7 @@ def not_used(data_dir: Path, class_folders: dict[str, str]) -> str:
     said = not_used_text(Path(data_dir), left, "left out with --class-map")
     # worked out again as the report is written: a folder copied in (with films) while they were scored is not one
     empty = [said_name(f) for f in class_folder_names(Path(data_dir))
-             if f not in class_folders and not left_out_items(data_dir, {f: LEAVE_OUT})]
+             if f not in class_folders and not holds_films(data_dir, f)]
     if not empty:
         return said
     them = empty_unknown_text(empty, "model")
@@ -138,7 +138,7 @@ def site_items(data_dir: Path, labels: list[str], class_map: str | None, prog: s
         # empty: leaving it in is refused, so say what helps; never of a link to a share not mounted, whose films
         # are there once it is (its own warning below says so): it was told to 'put films in it' (review 74a)
         lost = any(unreachable(root / folder) for root in class_roots(data_dir))
-        if not lost and not left_out_items(data_dir, {folder: LEAVE_OUT}):
+        if not lost and not holds_films(data_dir, folder):
             log(f"warning: --class-map {name}=-: {name} is the model's class {label}, and its folder holds no images: "
                 "that class's sensitivity goes unmeasured and the other classes' specificity is judged without its "
                 f"films; put films of {label} in it to score it")

@@ -21,13 +21,13 @@ _NAME_LETTERS = re.compile("(?<=[^\\W\\d_])[äöüßéèêëàâçôîïûùñå
 # Capitals that begin a word (Ärzte, Übersicht, École) before a small letter
 _CAPITALS = re.compile("(?<![^\\W\\d_])[ÄÖÜÉÅ](?=[a-z])")
 # the Windows reading's letters: every small letter past ASCII after a letter (Czech, Slovak, Hungarian and Polish
-# á í ý ó ú, or code page 1250's read as 1252: ì ò õ; up to 0.58.0 none but the German and French ones counted, and
-# a Košice beside a Nová Ves tipped to Mac Roman) and every capital past ASCII that begins a word (Ústí, Érd)
+# á í ý ó ú, or code page 1250's read as 1252: ì ò õ; counting only the German and French ones, a Košice beside a
+# Nová Ves tipped to Mac Roman) and every capital past ASCII that begins a word (Ústí, Érd)
 _WINDOWS_LETTERS = re.compile("(?<=[^\\W\\d_])[ß-öø-ÿšžœ]|(?<=[A-Z])[ŠŽ](?=[A-Z])|(?<![^\\W\\d_])[À-ÖØ-ÝŠŽ](?=[a-z])")
 # what code page 1252 (or Latin-1, for its five undefined bytes) reads Mac Roman's letters as (ü: Ÿ, ß: §), between
 # two letters or beginning a word (Ärzte: €rzte), and that Windows text never holds there. Not š and ž (Czech and
 # Slovak letters), Š and Ž between capitals (KOŠICE), ’ ‘ “ ” (a quote with no space after it: “x”and), … (wait…what),
-# dashes and œ: up to 0.58.0 a Windows file holding those and a Mac letter's look-alike could be read as Mac Roman
+# dashes and œ: counted, a Windows file holding those and a Mac letter's look-alike was read as Mac Roman
 _SIGNS = "[\u0080-\u009f€‚ƒ„†‡ˆ‰‹•˜™›Ÿ§]"
 _STARTS = "[\x81\x8d\x8f\x90\x9d€†ƒ]"  # Mac Roman's Å Ä Ü É begin words; „, ‚ and … before a word are Windows text's
 _SIGN_IN_WORD = re.compile(f"(?<=[^\\W\\d_]){_SIGNS}(?=[^\\W\\d_])|(?<![^\\W\\d_]){_STARTS}(?=[a-z])"
